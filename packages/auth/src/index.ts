@@ -1,0 +1,5 @@
+export * from "./viewer";
+export * from "./internal-identity";
+export * from "./rules";
+export { rootPermissions } from "./root-permissions";
+export { AccessTokenDenyList } from "./deny-list";

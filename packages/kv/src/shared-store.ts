@@ -1,0 +1,40 @@
+/**
+ * The state Campus keeps outside its databases (cache entries, refresh tokens,
+ * revoked token ids, rate-limit windows) needs a handful of atomic operations.
+ * Redis provides them in production; MemoryStore provides the same semantics
+ * in-process for the embedded runtime. Both pass tests/contract/shared-store.
+ */
+export interface SharedStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Sets only when the key is absent; true when it was set. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Replaces the value only if it still equals `expected`; true when replaced. */
+  compareAndSet(key: string, expected: string, next: string, ttlMs: number): Promise<boolean>;
+  del(...keys: string[]): Promise<void>;
+  /** Set membership with a TTL on the whole set (refreshed on every add). */
+  addToSet(key: string, member: string, ttlMs: number): Promise<void>;
+  setMembers(key: string): Promise<string[]>;
+  removeFromSet(key: string, member: string): Promise<void>;
+  /**
+   * Sliding-window counter: counts events in the last `windowMs`. When `limit`
+   * is not yet reached and `record` is true, records this event atomically.
+   * `retryAfterMs` tells when the oldest counted event leaves the window.
+   */
+  slidingWindow(key: string, opts: SlidingWindowOptions): Promise<SlidingWindowResult>;
+  close(): Promise<void>;
+}
+
+export interface SlidingWindowOptions {
+  windowMs: number;
+  limit: number;
+  /** false only peeks (e.g. "has this account failed too often already?") */
+  record: boolean;
+  now?: number;
+}
+
+export interface SlidingWindowResult {
+  allowed: boolean;
+  count: number;
+  retryAfterMs: number;
+}

@@ -1,0 +1,100 @@
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginInlineTrace } from "@apollo/server/plugin/inlineTrace";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import type { GraphQLSchema } from "graphql";
+import { viewerFromIdentityHeaders, type Viewer } from "@campus/auth";
+import { migrationsUpToDate, type Database } from "@campus/database";
+import { createErrorFormatter } from "@campus/errors";
+import { serveGraphQL, type Route, type RunningServer } from "@campus/http";
+import type { Logger } from "@campus/logging";
+import { LoaderRegistry } from "./loaders";
+
+/** What every subgraph resolver can rely on; subgraphs add their own fields. */
+export interface SubgraphContext {
+  viewer: Viewer;
+  loaders: LoaderRegistry;
+  requestId: string;
+}
+
+export interface SubgraphServerOptions {
+  name: string;
+  schema: GraphQLSchema;
+  logger: Logger;
+  db: Database;
+  migrationsDir: string;
+  port: number;
+  host?: string;
+  internalAuthSecret: string;
+  /** ftv1 traces cost time on every request; only when someone reads them. */
+  inlineTrace: boolean;
+  introspection: boolean;
+  routes?: Record<string, Route>;
+  /** Extra readiness checks (e.g. Redis); each returns true when healthy. */
+  readinessChecks?: Record<string, () => Promise<boolean>>;
+}
+
+async function check(probe: () => Promise<boolean>): Promise<boolean> {
+  try {
+    return await probe();
+  } catch {
+    return false;
+  }
+}
+
+export async function startSubgraphServer(options: SubgraphServerOptions): Promise<RunningServer> {
+  const { logger, db } = options;
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema: options.schema,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger),
+    logger,
+    plugins: [
+      {
+        // Only the router talks HTTP status to clients; a 401/429 from a subgraph
+        // would make the gateway treat a domain answer as a transport failure.
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response }) {
+              response.http.status = 200;
+              response.http.headers.delete("retry-after");
+            },
+          };
+        },
+      },
+      options.inlineTrace ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  const ready: Route = async () => {
+    const checks: Record<string, boolean> = {
+      database: await check(async () => (await db.query("SELECT 1 AS ok")).length === 1),
+      migrations: await check(() => migrationsUpToDate(db, options.migrationsDir)),
+    };
+    for (const [name, probe] of Object.entries(options.readinessChecks ?? {})) checks[name] = await check(probe);
+    const ok = Object.values(checks).every(Boolean);
+    return { status: ok ? 200 : 503, body: { status: ok ? "ready" : "not ready", checks } };
+  };
+
+  const server = await serveGraphQL<SubgraphContext>({
+    apollo,
+    logger,
+    port: options.port,
+    host: options.host,
+    routes: {
+      "/health/live": async () => ({ status: 200, body: { status: "live" } }),
+      "/health/ready": ready,
+      ...options.routes,
+    },
+    context: async (req, requestId) => ({
+      viewer: viewerFromIdentityHeaders(options.internalAuthSecret, req.headers),
+      loaders: new LoaderRegistry(),
+      requestId,
+    }),
+  });
+  logger.info({ url: server.url }, `${options.name} subgraph listening`);
+  return server;
+}

@@ -1,0 +1,3 @@
+export * from "./backends";
+export * from "./campus";
+export * from "./users";

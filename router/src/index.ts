@@ -1,0 +1,3 @@
+export { routerConfigSchema, type RouterConfig } from "./config";
+export { createRouter, SUPERGRAPH_PATH } from "./router";
+export { composeSupergraph, SUBGRAPHS } from "./compose/compose";

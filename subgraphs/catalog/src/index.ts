@@ -1,0 +1,13 @@
+import "./reflect-metadata";
+export { catalogConfigSchema, type CatalogConfig } from "./config";
+export {
+  createCatalogSubgraph,
+  catalogSchema,
+  CATALOG_MIGRATIONS,
+  type CatalogSubgraph,
+  type CatalogRuntime,
+} from "./subgraph";
+export type { CourseService, CourseFilter } from "./service/course-service";
+export type { CategoryService } from "./service/category-service";
+export type { CreateCourseInput, UpdateCourseInput, AddModuleInput, MoneyInput } from "./service/course-input";
+export type { CacheStats } from "./data/course-cache";

@@ -1,0 +1,110 @@
+import { GraphQLDateTimeISO } from "graphql-scalars";
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { PageInfo } from "@campus/subgraph";
+import { CourseLevel, CourseStatus } from "../data/prisma";
+
+registerEnumType(CourseLevel, { name: "CourseLevel" });
+registerEnumType(CourseStatus, { name: "CourseStatus" });
+
+@ObjectType({ description: "An amount of money. Shared with commerce." })
+@Directive("@shareable")
+export class Money {
+  @Field(() => Int, { description: "Minor units (cents); 0 means free." })
+  amount!: number;
+
+  @Field(() => String, { description: "ISO 4217 code, e.g. EUR." })
+  currency!: string;
+}
+
+@ObjectType("User", { description: "A Campus account, owned by the identity subgraph." })
+@Directive('@key(fields: "id", resolvable: false)')
+export class UserReference {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ObjectType()
+export class Category {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  slug!: string;
+}
+
+@ObjectType()
+export class Module {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  summary!: string | null;
+
+  @Field(() => Int, { description: "1-based and dense within the course." })
+  position!: number;
+}
+
+/** price, category, instructor and modules are resolved by CourseFieldsResolver. */
+@ObjectType({ description: "A course. Enrollment adds enrollmentCount and viewerEnrollment." })
+@Directive('@key(fields: "id")')
+export class Course {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => String, { description: "Derived from the title at creation; never changes." })
+  slug!: string;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => CourseLevel)
+  level!: CourseLevel;
+
+  @Field(() => String)
+  language!: string;
+
+  @Field(() => Int, { nullable: true, description: "Seat limit; null means unlimited." })
+  capacity!: number | null;
+
+  @Field(() => CourseStatus)
+  status!: CourseStatus;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  publishedAt!: Date | null;
+
+  @Field(() => GraphQLDateTimeISO)
+  createdAt!: Date;
+
+  @Field(() => GraphQLDateTimeISO)
+  updatedAt!: Date;
+}
+
+@ObjectType()
+export class CourseEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => Course)
+  node!: Course;
+}
+
+@ObjectType()
+export class CourseConnection {
+  @Field(() => [CourseEdge])
+  edges!: CourseEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+}

@@ -1,0 +1,98 @@
+import { byKey, groupByKey, isUuid, type Keyset, type LoaderRegistry } from "@campus/subgraph";
+import { Prisma, type EnrollmentPrisma, type EnrollmentRow } from "./prisma";
+import { EnrollmentWrites } from "./enrollment-writes";
+
+/**
+ * Interactive transactions wait for a connection (PGlite has exactly one, so
+ * concurrent enrolls queue for it); Prisma's 2 s default is too tight for a
+ * burst of enrolls in the embedded runtime.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
+
+/** Enrollments that hold a seat and count towards `enrollmentCount`. */
+export const SEAT_HOLDING = ["ACTIVE", "COMPLETED"] as const;
+
+export class EnrollmentRepository {
+  constructor(private readonly prisma: EnrollmentPrisma) {}
+
+  /** Runs `work` in one database transaction; a throw rolls everything back. */
+  transaction<T>(work: (writes: EnrollmentWrites) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction((tx) => work(new EnrollmentWrites(tx)), TRANSACTION_OPTIONS);
+  }
+
+  byId(id: string, loaders?: LoaderRegistry): Promise<EnrollmentRow | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    if (!loaders) return this.prisma.enrollment.findUnique({ where: { id } });
+    return loaders
+      .get<string, EnrollmentRow | null>("enrollment:byId", async (ids) =>
+        byKey(ids, await this.prisma.enrollment.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+      )
+      .load(id);
+  }
+
+  /** Seat-holding enrollments per course: one GROUP BY for all courses of a request. */
+  countForCourse(courseId: string, loaders: LoaderRegistry): Promise<number> {
+    if (!isUuid(courseId)) return Promise.resolve(0);
+    return loaders
+      .get<string, number>("enrollment:countByCourse", async (courseIds) => {
+        const groups = await this.prisma.enrollment.groupBy({
+          by: ["courseId"],
+          where: { courseId: { in: [...courseIds] }, status: { in: [...SEAT_HOLDING] } },
+          _count: { _all: true },
+        });
+        const counts = new Map(groups.map((group) => [group.courseId, group._count._all]));
+        return courseIds.map((id) => counts.get(id) ?? 0);
+      })
+      .load(courseId);
+  }
+
+  /** The user's enrollment (any status) in a course; one query for all courses of a request. */
+  forUserInCourse(userId: string, courseId: string, loaders: LoaderRegistry): Promise<EnrollmentRow | null> {
+    if (!isUuid(userId) || !isUuid(courseId)) return Promise.resolve(null);
+    // The user is part of the loader name: a registry lives for one request, but
+    // a request may (through _entities) ask about more than one user.
+    return loaders
+      .get<string, EnrollmentRow | null>(`enrollment:byCourse:${userId}`, async (courseIds) =>
+        byKey(
+          courseIds,
+          await this.prisma.enrollment.findMany({ where: { userId, courseId: { in: [...courseIds] } } }),
+          (row) => row.courseId,
+        ),
+      )
+      .load(courseId);
+  }
+
+  /** Ids of the modules marked complete, in the order they were completed. */
+  completedModuleIds(enrollmentId: string, loaders: LoaderRegistry): Promise<string[]> {
+    return loaders
+      .get<string, string[]>("enrollment:completedModules", async (ids) => {
+        const rows = await this.prisma.moduleCompletion.findMany({
+          where: { enrollmentId: { in: [...ids] } },
+          orderBy: [{ completedAt: "asc" }, { moduleId: "asc" }],
+        });
+        return groupByKey(ids, rows, (row) => row.enrollmentId).map((group) => group.map((row) => row.moduleId));
+      })
+      .load(enrollmentId);
+  }
+
+  /** Keyset page, newest enrollment first; fetches one extra row to know if more exist. */
+  pageForUser(userId: string, take: number, after?: Keyset): Promise<[EnrollmentRow[], number]> {
+    if (!isUuid(userId)) return Promise.resolve([[], 0]);
+    const where: Prisma.EnrollmentWhereInput = { userId };
+    const keyset: Prisma.EnrollmentWhereInput | undefined = after
+      ? { OR: [{ enrolledAt: { lt: after.at } }, { enrolledAt: after.at, id: { lt: after.id } }] }
+      : undefined;
+    return Promise.all([
+      this.prisma.enrollment.findMany({
+        where: keyset ? { AND: [where, keyset] } : where,
+        orderBy: [{ enrolledAt: "desc" }, { id: "desc" }],
+        take: take + 1,
+      }),
+      this.prisma.enrollment.count({ where }),
+    ]);
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}

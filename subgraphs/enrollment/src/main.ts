@@ -1,0 +1,36 @@
+import "./reflect-metadata";
+import { loadConfig, requireInProduction } from "@campus/config";
+import { openDatabase, startEmbeddedPostgres } from "@campus/database";
+import { createSharedStore } from "@campus/kv";
+import { createLogger } from "@campus/logging";
+import { runUntilSignalled } from "@campus/subgraph";
+import path from "node:path";
+import { enrollmentConfigSchema } from "./config";
+import { createEnrollmentSubgraph } from "./subgraph";
+
+/** Standalone process (docker compose / Kubernetes): one subgraph, config from env. */
+if (require.main === module) {
+  const config = requireInProduction(loadConfig(enrollmentConfigSchema), ["ENROLLMENT_DATABASE_URL", "REDIS_URL"]);
+  const logger = createLogger("enrollment", config.LOG_LEVEL);
+  runUntilSignalled(logger, async () => {
+    if (!config.INTERNAL_AUTH_SECRET) throw new Error("INTERNAL_AUTH_SECRET is required to run a subgraph on its own");
+    const pglite = config.ENROLLMENT_DATABASE_URL
+      ? undefined
+      : await startEmbeddedPostgres(path.join(config.DATA_DIR, "pglite-enrollment"));
+    const db = openDatabase({ schema: "enrollment", url: config.ENROLLMENT_DATABASE_URL, pglite });
+    const store = createSharedStore(config.REDIS_URL);
+    const subgraph = await createEnrollmentSubgraph(
+      { ...config, INTERNAL_AUTH_SECRET: config.INTERNAL_AUTH_SECRET },
+      { db, store, logger },
+    );
+    const server = await subgraph.start();
+    return {
+      async stop() {
+        await server.stop();
+        await store.close();
+        await db.close();
+        await pglite?.close();
+      },
+    };
+  });
+}

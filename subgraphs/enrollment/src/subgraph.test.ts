@@ -1,0 +1,116 @@
+import { admin, learner, SECRET, startHarness } from "../test/harness";
+import { signIdentityHeaders, type Viewer } from "@campus/auth";
+
+interface GraphQLResponse {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+describe("enrollment subgraph over HTTP", () => {
+  let h: Awaited<ReturnType<typeof startHarness>>;
+  let server: { url: string; stop(): Promise<void> };
+  beforeAll(async () => {
+    h = await startHarness();
+    server = await h.subgraph.start(0);
+  });
+  afterAll(async () => {
+    await server.stop();
+    await h.stop();
+  });
+
+  async function post(
+    viewer: Viewer | null,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GraphQLResponse> {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(viewer ? signIdentityHeaders(SECRET, viewer) : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse;
+  }
+
+  const USER_ENROLLMENTS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id enrollments(first: 20) { totalCount edges { node { id status course { id } } } } } } }`;
+
+  it("serves enroll and the viewer's enrollments", async () => {
+    const course = h.catalog.add();
+    const viewer = learner();
+    const enrolled = await post(
+      viewer,
+      `mutation($c: ID!) { enroll(courseId: $c) { id status progress course { id } } }`,
+      {
+        c: course.id,
+      },
+    );
+    expect(enrolled.errors).toBeUndefined();
+    expect(enrolled.data?.enroll).toMatchObject({ status: "ACTIVE", progress: 0, course: { id: course.id } });
+
+    const list = await post(
+      viewer,
+      `{ enrollments(first: 5) { totalCount edges { node { id completedModuleIds } } pageInfo { hasNextPage } } }`,
+    );
+    expect(list.data?.enrollments).toEqual({
+      totalCount: 1,
+      edges: [{ node: { id: (enrolled.data?.enroll as { id: string }).id, completedModuleIds: [] } }],
+      pageInfo: { hasNextPage: false },
+    });
+  });
+
+  it("lets a user read their own User.enrollments and an admin anyone's, nobody else", async () => {
+    const owner = learner();
+    await h.service.enroll(owner, h.catalog.add().id);
+    const r = [{ __typename: "User", id: owner.userId }];
+
+    const own = await post(owner, USER_ENROLLMENTS, { r });
+    expect(own.errors).toBeUndefined();
+    expect(own.data?._entities).toMatchObject([{ id: owner.userId, enrollments: { totalCount: 1 } }]);
+
+    const byAdmin = await post(admin(), USER_ENROLLMENTS, { r });
+    expect(byAdmin.data?._entities).toMatchObject([{ enrollments: { totalCount: 1 } }]);
+
+    const other = await post(learner(), USER_ENROLLMENTS, { r });
+    expect(other.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(JSON.stringify(other.data)).not.toContain("totalCount");
+  });
+
+  it("resolves Course entities with enrollmentCount and viewerEnrollment", async () => {
+    const course = h.catalog.add();
+    const viewer = learner();
+    const enrollment = await h.service.enroll(viewer, course.id);
+    await h.service.enroll(learner(), course.id);
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Course { id enrollmentCount viewerEnrollment { id status } } } }`;
+    const r = [{ __typename: "Course", id: course.id }];
+
+    expect((await post(viewer, query, { r })).data?._entities).toEqual([
+      { id: course.id, enrollmentCount: 2, viewerEnrollment: { id: enrollment.id, status: "ACTIVE" } },
+    ]);
+    expect((await post(null, query, { r })).data?._entities).toEqual([
+      { id: course.id, enrollmentCount: 2, viewerEnrollment: null },
+    ]);
+  });
+
+  it("refuses root fields to anonymous callers and forged identity headers", async () => {
+    const anonymous = await post(null, `{ enrollments { totalCount } }`);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+
+    const forged = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signIdentityHeaders("y".repeat(32), learner()) },
+      body: JSON.stringify({ query: `{ enrollments { totalCount } }` }),
+    });
+    expect(((await forged.json()) as GraphQLResponse).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("masks an unreachable catalog as INTERNAL", async () => {
+    h.subgraph.setCatalogUrl("http://127.0.0.1:1/graphql");
+    try {
+      const result = await post(learner(), `mutation($c: ID!) { enroll(courseId: $c) { id } }`, {
+        c: h.catalog.add().id,
+      });
+      expect(result.errors?.[0]).toMatchObject({ message: "Internal server error", extensions: { code: "INTERNAL" } });
+    } finally {
+      h.subgraph.setCatalogUrl(h.catalog.url);
+    }
+  });
+});

@@ -1,0 +1,2 @@
+export { identityConfigSchema, type IdentityConfig } from "./config";
+export { createIdentitySubgraph, identitySchema, IDENTITY_MIGRATIONS } from "./subgraph";

@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { SignJWT } from "jose";
+import { SIGNING_ALGORITHM, type SigningKeys } from "./signing-keys";
+
+export interface AccessTokenSettings {
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}
+
+export interface AccessTokenSubject {
+  userId: string;
+  roles: string[];
+  sessionId: string;
+}
+
+/** Short-lived JWTs the router verifies against identity's JWKS. */
+export class AccessTokenIssuer {
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly settings: AccessTokenSettings,
+  ) {}
+
+  get ttlSeconds() {
+    return this.settings.ttlSeconds;
+  }
+
+  async issue(subject: AccessTokenSubject): Promise<string> {
+    return new SignJWT({ roles: subject.roles, sid: subject.sessionId })
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: this.keys.active.kid, typ: "JWT" })
+      .setIssuer(this.settings.issuer)
+      .setAudience(this.settings.audience)
+      .setSubject(subject.userId)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime(`${this.settings.ttlSeconds}s`)
+      .sign(this.keys.active.privateKey);
+  }
+
+  jwks() {
+    return { keys: this.keys.all.map((key) => key.publicJwk) };
+  }
+}

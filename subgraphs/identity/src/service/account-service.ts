@@ -1,0 +1,212 @@
+import { viewerIsAdmin, type Viewer } from "@campus/auth";
+import { badInput, conflict, forbidden, notFound, rateLimited, unauthenticated } from "@campus/errors";
+import type { SharedStore } from "@campus/kv";
+import type { Logger } from "@campus/logging";
+import { decodeCursor, pageSize, toConnection } from "@campus/subgraph";
+import type { Role, UserRow } from "../data/prisma";
+import { isUniqueViolation, type UserFilter, type UserRepository } from "../data/user-repository";
+import type { AccessTokenIssuer } from "./access-tokens";
+import { assertPasswordPolicy, hashPassword, timingDummyHash, verifyPassword } from "./passwords";
+import type { AccessTokenDenyList } from "@campus/auth";
+import type { RefreshSessions } from "./refresh-sessions";
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: UserRow;
+}
+
+export interface LoginThrottle {
+  maxFailures: number;
+  windowMs: number;
+}
+
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+function assertEmail(email: string) {
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
+    throw badInput("Email address is not valid", { field: "email" });
+  }
+}
+
+function assertName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > 100) throw badInput("Name must be 1 to 100 characters", { field: "name" });
+  return trimmed;
+}
+
+export class AccountService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly tokens: AccessTokenIssuer,
+    private readonly sessions: RefreshSessions,
+    private readonly denyList: AccessTokenDenyList,
+    private readonly store: SharedStore,
+    private readonly throttle: LoginThrottle,
+    private readonly logger: Logger,
+  ) {}
+
+  private async openSession(user: UserRow): Promise<Session> {
+    const { refreshToken, sessionId } = await this.sessions.start(user.id);
+    const accessToken = await this.tokens.issue({ userId: user.id, roles: user.roles, sessionId });
+    return { accessToken, refreshToken, expiresIn: this.tokens.ttlSeconds, user };
+  }
+
+  async register(input: { email: string; password: string; name: string }): Promise<Session> {
+    const email = normaliseEmail(input.email);
+    assertEmail(email);
+    const name = assertName(input.name);
+    assertPasswordPolicy(input.password, email);
+    try {
+      const user = await this.users.create({ email, name, passwordHash: await hashPassword(input.password) });
+      this.logger.info({ userId: user.id }, "user registered");
+      return await this.openSession(user);
+    } catch (error) {
+      // Same words whatever else is true of the account: nothing more to learn here.
+      if (isUniqueViolation(error)) throw conflict("An account with this email already exists");
+      throw error;
+    }
+  }
+
+  async login(rawEmail: string, password: string, clientIp = "unknown"): Promise<Session> {
+    const email = normaliseEmail(rawEmail);
+    const failures = `login-failures:${email}:${clientIp}`;
+    const window = { windowMs: this.throttle.windowMs, limit: this.throttle.maxFailures };
+    const before = await this.store.slidingWindow(failures, { ...window, record: false });
+    if (!before.allowed) throw rateLimited(Math.ceil(before.retryAfterMs / 1000));
+
+    const user = await this.users.findByEmail(email);
+    const valid = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), password);
+    if (!user || !valid || user.status !== "ACTIVE") {
+      await this.store.slidingWindow(failures, { ...window, record: true });
+      this.logger.info({ userId: user?.id }, "login failed");
+      throw unauthenticated("Email or password is incorrect");
+    }
+    return this.openSession(user);
+  }
+
+  async refresh(refreshToken: string) {
+    const rotated = await this.sessions.rotate(refreshToken);
+    const user = await this.users.findById(rotated.userId);
+    if (!user || user.status !== "ACTIVE") {
+      await this.sessions.revokeSession(rotated.userId, rotated.sessionId);
+      throw unauthenticated("Account is not active");
+    }
+    const accessToken = await this.tokens.issue({ userId: user.id, roles: user.roles, sessionId: rotated.sessionId });
+    return { accessToken, refreshToken: rotated.refreshToken, expiresIn: this.tokens.ttlSeconds };
+  }
+
+  async logout(viewer: Viewer): Promise<boolean> {
+    const userId = this.requireUser(viewer);
+    if (viewer.sessionId) await this.sessions.revokeSession(userId, viewer.sessionId);
+    if (viewer.tokenId && viewer.tokenExpiresAt) await this.denyList.revoke(viewer.tokenId, viewer.tokenExpiresAt);
+    return true;
+  }
+
+  async changePassword(viewer: Viewer, currentPassword: string, newPassword: string): Promise<boolean> {
+    const user = await this.requireActiveUser(viewer);
+    if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+      throw badInput("Current password is incorrect", { field: "currentPassword" });
+    }
+    assertPasswordPolicy(newPassword, user.email);
+    await this.users.update(user.id, { passwordHash: await hashPassword(newPassword) });
+    await this.sessions.revokeAll(user.id, viewer.sessionId);
+    return true;
+  }
+
+  async updateProfile(viewer: Viewer, input: { name?: string | null }): Promise<UserRow> {
+    const user = await this.requireActiveUser(viewer);
+    if (input.name === undefined || input.name === null) return user;
+    return this.users.update(user.id, { name: assertName(input.name) });
+  }
+
+  async becomeInstructor(viewer: Viewer): Promise<UserRow> {
+    const user = await this.requireActiveUser(viewer);
+    return this.addRole(user, "INSTRUCTOR");
+  }
+
+  async grantRole(viewer: Viewer, userId: string, role: Role): Promise<UserRow> {
+    this.requireAdmin(viewer);
+    return this.addRole(await this.existing(userId), role);
+  }
+
+  async revokeRole(viewer: Viewer, userId: string, role: Role): Promise<UserRow> {
+    this.requireAdmin(viewer);
+    if (role === "LEARNER") throw badInput("Every user keeps the LEARNER role");
+    if (role === "ADMIN" && userId === viewer.userId) throw conflict("Admins cannot revoke their own ADMIN role");
+    const user = await this.existing(userId);
+    return this.users.update(user.id, { roles: user.roles.filter((r) => r !== role) });
+  }
+
+  async disableUser(viewer: Viewer, userId: string): Promise<UserRow> {
+    this.requireAdmin(viewer);
+    if (userId === viewer.userId) throw conflict("Admins cannot disable themselves");
+    const user = await this.existing(userId);
+    const disabled = await this.users.update(user.id, { status: "DISABLED" });
+    await this.sessions.revokeAll(user.id);
+    return disabled;
+  }
+
+  async listUsers(
+    viewer: Viewer,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    filter: UserFilter,
+  ) {
+    this.requireAdmin(viewer);
+    const size = pageSize(first);
+    const [rows, totalCount] = await this.users.page(filter, size, decodeCursor(after));
+    return { ...toConnection(rows, size, (row) => ({ at: row.createdAt, id: row.id })), totalCount };
+  }
+
+  /** The first admin comes from config, so a fresh install can be administered. */
+  async ensureAdmin(email: string | undefined, password: string | undefined): Promise<void> {
+    if (!email || !password) return;
+    const normalised = normaliseEmail(email);
+    const existing = await this.users.findByEmail(normalised);
+    if (existing) {
+      if (!existing.roles.includes("ADMIN")) await this.addRole(existing, "ADMIN");
+      return;
+    }
+    assertPasswordPolicy(password, normalised);
+    await this.users
+      .create({
+        email: normalised,
+        name: "Administrator",
+        passwordHash: await hashPassword(password),
+        roles: ["LEARNER", "ADMIN"],
+      })
+      .catch((error) => {
+        if (!isUniqueViolation(error)) throw error; // another replica won the race
+      });
+    this.logger.info({ email: normalised }, "bootstrap admin created");
+  }
+
+  private async addRole(user: UserRow, role: Role): Promise<UserRow> {
+    if (user.roles.includes(role)) return user;
+    return this.users.update(user.id, { roles: [...user.roles, role] });
+  }
+
+  private requireUser(viewer: Viewer): string {
+    if (!viewer.userId) throw unauthenticated();
+    return viewer.userId;
+  }
+
+  private requireAdmin(viewer: Viewer) {
+    this.requireUser(viewer);
+    if (!viewerIsAdmin(viewer)) throw forbidden();
+  }
+
+  private async requireActiveUser(viewer: Viewer): Promise<UserRow> {
+    const user = await this.users.findById(this.requireUser(viewer));
+    if (!user || user.status !== "ACTIVE") throw unauthenticated("Account is not active");
+    return user;
+  }
+
+  private async existing(userId: string): Promise<UserRow> {
+    const user = await this.users.findById(userId).catch(() => null);
+    if (!user) throw notFound("User");
+    return user;
+  }
+}

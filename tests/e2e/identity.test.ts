@@ -1,0 +1,205 @@
+import { exportJWK, generateKeyPair, SignJWT, decodeJwt } from "jose";
+import { signIdentityHeaders } from "@campus/auth";
+import { backends, registerUser, startTestCampus, type TestCampus } from "@campus/testkit";
+
+const REGISTER = `mutation Register($input: RegisterInput!) { register(input: $input) { accessToken refreshToken expiresIn user { id email name roles } } }`;
+const LOGIN = `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken expiresIn user { id email name roles } } }`;
+const REFRESH = `mutation RefreshTokens($refreshToken: String!) { refreshTokens(refreshToken: $refreshToken) { accessToken refreshToken expiresIn } }`;
+const LOGOUT = `mutation Logout { logout }`;
+const BECOME_INSTRUCTOR = `mutation BecomeInstructor { becomeInstructor { id roles } }`;
+const ME = `query Me { me { id email name roles } }`;
+
+describe.each(backends())("identity through the router (%s)", (backend) => {
+  let campus: TestCampus;
+  beforeAll(async () => {
+    campus = await startTestCampus(backend, { RATE_LIMIT_AUTH_PER_MINUTE: "1000", LOGIN_MAX_FAILURES: "3" });
+  });
+  afterAll(() => campus?.stop());
+
+  it("register → login → refresh → logout, as in mvp.graphql", async () => {
+    const email = `Flow.${Date.now()}@Example.com`;
+    const registered = await campus.gql(REGISTER, { input: { email, password: "a sturdy passphrase", name: "Flow" } });
+    expect(registered.errors).toBeUndefined();
+    expect(registered.data.register.user).toMatchObject({ email: email.toLowerCase(), roles: ["LEARNER"] });
+    expect(registered.data.register.expiresIn).toBe(900);
+
+    const login = await campus.gql(LOGIN, { email, password: "a sturdy passphrase" });
+    expect(login.errors).toBeUndefined();
+    const { accessToken, refreshToken } = login.data.login;
+    const claims = decodeJwt(accessToken);
+    expect(claims).toMatchObject({
+      iss: "campus-identity",
+      aud: "campus",
+      sub: login.data.login.user.id,
+      roles: ["LEARNER"],
+    });
+    expect(claims.jti).toBeDefined();
+
+    const me = await campus.gql(ME, {}, accessToken);
+    expect(me.data.me).toMatchObject({ id: login.data.login.user.id, email: email.toLowerCase() });
+
+    const refreshed = await campus.gql(REFRESH, { refreshToken });
+    expect(refreshed.errors).toBeUndefined();
+    expect(refreshed.data.refreshTokens.refreshToken).not.toBe(refreshToken);
+
+    const logout = await campus.gql(LOGOUT, {}, refreshed.data.refreshTokens.accessToken);
+    expect(logout.data).toEqual({ logout: true });
+    // the access token is deny-listed and the session is gone
+    const after = await campus.gql(ME, {}, refreshed.data.refreshTokens.accessToken);
+    expect(after.status).toBe(401);
+    expect(after.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const reuse = await campus.gql(REFRESH, { refreshToken: refreshed.data.refreshTokens.refreshToken });
+    expect(reuse.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("becomeInstructor, then refresh carries the new role", async () => {
+    const user = await registerUser(campus);
+    const become = await campus.gql(BECOME_INSTRUCTOR, {}, user.accessToken);
+    expect(become.data.becomeInstructor.roles).toEqual(["LEARNER", "INSTRUCTOR"]);
+    const refreshed = await campus.gql(REFRESH, { refreshToken: user.refreshToken });
+    expect(decodeJwt(refreshed.data.refreshTokens.accessToken).roles).toEqual(["LEARNER", "INSTRUCTOR"]);
+  });
+
+  it("duplicate email → CONFLICT; weak password → BAD_USER_INPUT; nothing created", async () => {
+    const user = await registerUser(campus);
+    const duplicate = await campus.gql(REGISTER, {
+      input: { email: user.email.toUpperCase(), password: "another passphrase", name: "X" },
+    });
+    expect(duplicate.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    const weak = await campus.gql(REGISTER, {
+      input: { email: `weak.${Date.now()}@example.com`, password: "short", name: "X" },
+    });
+    expect(weak.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const login = await campus.gql(LOGIN, { email: `weak.${Date.now()}@example.com`, password: "short" });
+    expect(login.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("unknown email and wrong password get the same error; repeated failures are RATE_LIMITED with Retry-After", async () => {
+    const user = await registerUser(campus);
+    const wrong = await campus.gql(LOGIN, { email: user.email, password: "not the password" });
+    const unknown = await campus.gql(LOGIN, {
+      email: `nobody.${Date.now()}@example.com`,
+      password: "not the password",
+    });
+    expect(wrong.errors?.[0]?.message).toBe(unknown.errors?.[0]?.message);
+    expect(wrong.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    await campus.gql(LOGIN, { email: user.email, password: "not the password" });
+    await campus.gql(LOGIN, { email: user.email, password: "not the password" });
+    const blocked = await campus.gql(LOGIN, { email: user.email, password: user.password });
+    expect(blocked.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
+    expect(blocked.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("refresh-token reuse revokes the whole family", async () => {
+    const user = await registerUser(campus);
+    const first = await campus.gql(REFRESH, { refreshToken: user.refreshToken });
+    expect(first.errors).toBeUndefined();
+    const replay = await campus.gql(REFRESH, { refreshToken: user.refreshToken });
+    expect(replay.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const legit = await campus.gql(REFRESH, { refreshToken: first.data.refreshTokens.refreshToken });
+    expect(legit.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  describe("forged tokens are UNAUTHENTICATED (401) and reach no subgraph", () => {
+    let user: Awaited<ReturnType<typeof registerUser>>;
+    let header: Record<string, unknown>;
+    let payload: Record<string, unknown>;
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    beforeAll(async () => {
+      user = await registerUser(campus);
+      const [h, p] = user.accessToken.split(".");
+      header = JSON.parse(Buffer.from(h!, "base64url").toString());
+      payload = JSON.parse(Buffer.from(p!, "base64url").toString());
+    });
+    const expectRejected = async (token: string) => {
+      const result = await campus.gql(ME, {}, token);
+      expect(result.status).toBe(401);
+      expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      expect(result.data?.me).toBeUndefined();
+    };
+
+    it("the genuine token works (control)", async () => {
+      expect((await campus.gql(ME, {}, user.accessToken)).data.me.id).toBe(user.id);
+    });
+    it("alg: none", () =>
+      expectRejected(`${b64({ alg: "none", typ: "JWT" })}.${b64({ ...payload, roles: ["ADMIN"] })}.`));
+    it("HS256 signed with the public key", async () => {
+      const jwks = (await (
+        await fetch(campus.subgraphUrls.identity.replace("/graphql", "/.well-known/jwks.json"))
+      ).json()) as { keys: unknown[] };
+      const secret = new TextEncoder().encode(JSON.stringify(jwks.keys[0]));
+      const token = await new SignJWT({ ...payload, roles: ["ADMIN"] })
+        .setProtectedHeader({ alg: "HS256", kid: header.kid as string })
+        .sign(secret);
+      await expectRejected(token);
+    });
+    it("unknown kid / foreign key", async () => {
+      const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
+      const token = await new SignJWT(payload)
+        .setProtectedHeader({ alg: "EdDSA", kid: "attacker-key" })
+        .sign(privateKey);
+      await expectRejected(token);
+      const sameKid = await new SignJWT(payload)
+        .setProtectedHeader({ alg: "EdDSA", kid: header.kid as string })
+        .sign(privateKey);
+      await expectRejected(sameKid);
+      expect(await exportJWK(privateKey)).toBeDefined();
+    });
+    it("expired", async () => {
+      const [h, , s] = user.accessToken.split(".");
+      await expectRejected(`${h}.${b64({ ...payload, exp: Math.floor(Date.now() / 1000) - 3600 })}.${s}`);
+    });
+    it("tampered payload", async () => {
+      const [h, , s] = user.accessToken.split(".");
+      await expectRejected(`${h}.${b64({ ...payload, roles: ["ADMIN"] })}.${s}`);
+    });
+    it("wrong audience or issuer (tampered claims)", async () => {
+      const [h, , s] = user.accessToken.split(".");
+      await expectRejected(`${h}.${b64({ ...payload, aud: "elsewhere" })}.${s}`);
+      await expectRejected(`${h}.${b64({ ...payload, iss: "someone-else" })}.${s}`);
+    });
+    it("garbage and a non-Bearer scheme", async () => {
+      await expectRejected("not.a.jwt");
+      const result = await campus.gql(ME, {}, undefined, { authorization: `Basic ${user.accessToken}` });
+      expect(result.status).toBe(401);
+    });
+  });
+
+  describe("subgraphs cannot be fooled around the router", () => {
+    it("forged X-User-Id without a proof gives no identity", async () => {
+      const user = await registerUser(campus);
+      const forged = await campus.gqlSubgraph("identity", ME, {}, { "x-user-id": user.id, "x-roles": "ADMIN" });
+      expect(forged.data?.me ?? null).toBeNull();
+      expect(forged.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    });
+    it("a proof made with the wrong secret gives no identity", async () => {
+      const user = await registerUser(campus);
+      const headers = signIdentityHeaders("x".repeat(40), { userId: user.id, roles: ["ADMIN"] });
+      const forged = await campus.gqlSubgraph("identity", ME, {}, headers);
+      expect(forged.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    });
+    it("the router's own proof works (control)", async () => {
+      const user = await registerUser(campus);
+      const headers = signIdentityHeaders(campus.internalAuthSecret, { userId: user.id, roles: ["LEARNER"] });
+      const genuine = await campus.gqlSubgraph("identity", ME, {}, headers);
+      expect(genuine.data.me.id).toBe(user.id);
+    });
+  });
+
+  it("errors carry a code and never a stack trace", async () => {
+    const bad = await campus.gql(`query { me { id nonsense } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(JSON.stringify(bad)).not.toMatch(/stacktrace|at .*\.ts/);
+  });
+
+  it("query limits: too deep / too many aliases / too large a body", async () => {
+    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(" ");
+    const manyAliases = await campus.gql(`query { ${aliases} }`);
+    expect(manyAliases.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(manyAliases.errors?.[0]?.message).toMatch(/aliases/);
+    const huge = await campus.gql(`query { __typename }`, { padding: "x".repeat(200_000) });
+    expect(huge.status).toBe(413);
+  });
+});
