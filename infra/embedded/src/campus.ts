@@ -4,6 +4,7 @@ import { loadConfig } from "@campus/config";
 import { catalogConfigSchema, createCatalogSubgraph } from "@campus/catalog";
 import { openDatabase, startEmbeddedPostgres, type Database, type PGlite } from "@campus/database";
 import { createEnrollmentSubgraph, enrollmentConfigSchema } from "@campus/enrollment";
+import { openEventTransport } from "@campus/events";
 import { createIdentitySubgraph, identityConfigSchema } from "@campus/identity";
 import { createSharedStore, type SharedStore } from "@campus/kv";
 import { createLogger } from "@campus/logging";
@@ -40,7 +41,8 @@ export async function startCampus(options: CampusOptions = {}) {
   const needsPGlite =
     !identityConfig.IDENTITY_DATABASE_URL ||
     !catalogConfig.CATALOG_DATABASE_URL ||
-    !enrollmentConfig.ENROLLMENT_DATABASE_URL;
+    !enrollmentConfig.ENROLLMENT_DATABASE_URL ||
+    (!identityConfig.KAFKA_BROKERS && !identityConfig.EVENTS_DATABASE_URL);
   const pglite: PGlite | undefined = needsPGlite
     ? await startEmbeddedPostgres(options.dataDir ? path.join(options.dataDir, "pglite") : undefined)
     : undefined;
@@ -52,17 +54,21 @@ export async function startCampus(options: CampusOptions = {}) {
     return db;
   };
   const child = (service: string) => logger.child({ service });
+  // one transport for the process: every subgraph publishes to and consumes from it
+  const events = await openEventTransport(identityConfig, { clientId: "campus", logger: child("events"), pglite });
   const ports = options.ports ?? {};
 
   const identity = await createIdentitySubgraph(identityConfig, {
     db: open("identity", identityConfig.IDENTITY_DATABASE_URL),
     store,
+    events,
     dataDir: options.dataDir,
     logger: child("identity"),
   });
   const catalog = await createCatalogSubgraph(catalogConfig, {
     db: open("catalog", catalogConfig.CATALOG_DATABASE_URL),
     store,
+    events,
     logger: child("catalog"),
   });
   const identityServer = await identity.start(ports.identity ?? identityConfig.PORT);
@@ -70,6 +76,7 @@ export async function startCampus(options: CampusOptions = {}) {
   const enrollment = await createEnrollmentSubgraph(enrollmentConfig, {
     db: open("enrollment", enrollmentConfig.ENROLLMENT_DATABASE_URL),
     store,
+    events,
     logger: child("enrollment"),
     catalogUrl: `${catalogServer.url}/graphql`,
   });
@@ -102,12 +109,14 @@ export async function startCampus(options: CampusOptions = {}) {
       Database
     >,
     services: { accounts: identity.accounts, catalog, enrollment },
+    events: { transport: events, identity: identity.events, catalog: catalog.events, enrollment: enrollment.events },
     logger,
     async stop() {
       await routerServer.stop();
       await enrollmentServer.stop();
       await catalogServer.stop();
       await identityServer.stop();
+      await events.close();
       if (!options.store) await store.close();
       for (const db of databases) await db.close();
       await pglite?.close();

@@ -18,10 +18,15 @@ export interface Database {
   readonly queries: QueryCounter;
   exec(sql: string): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** One statement with parameters; resolves to the number of rows it changed. */
+  execute(sql: string, params?: unknown[]): Promise<number>;
   /** Runs `work` in one transaction on one connection. */
-  transaction<T>(work: (tx: Pick<Database, "exec" | "query">) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** What a transaction can do: the same statements as the database, on one connection. */
+export type SqlSession = Pick<Database, "exec" | "query" | "execute">;
 
 export interface DatabaseOptions {
   schema: string;
@@ -45,6 +50,8 @@ function openPostgres(url: string, schema: string, poolSize: number): Database {
   const counted = countQueries(new PrismaPg(pool, { schema }));
   const run = async <T>(client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) =>
     (await client.query(sql, params as unknown[])).rows as T[];
+  const change = async (client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) =>
+    (await client.query(sql, params as unknown[])).rowCount ?? 0;
   return {
     kind: "postgres",
     schema,
@@ -52,6 +59,7 @@ function openPostgres(url: string, schema: string, poolSize: number): Database {
     queries: counted.counter,
     exec: async (sql) => void (await pool.query(sql)),
     query: (sql, params) => run(pool, sql, params),
+    execute: (sql, params) => change(pool, sql, params),
     async transaction(work) {
       const client = await pool.connect();
       try {
@@ -59,6 +67,7 @@ function openPostgres(url: string, schema: string, poolSize: number): Database {
         const result = await work({
           exec: async (sql) => void (await client.query(sql)),
           query: (sql, params) => run(client, sql, params),
+          execute: (sql, params) => change(client, sql, params),
         });
         await client.query("COMMIT");
         return result;
@@ -82,14 +91,23 @@ function openPGlite(pglite: PGlite, schema: string): Database {
     queries: counted.counter,
     exec: async (sql) => void (await pglite.exec(sql)),
     query: async (sql, params) => (await pglite.query(sql, params)).rows as never,
+    execute: async (sql, params) => (await pglite.query(sql, params)).affectedRows ?? 0,
     transaction: (work) =>
       pglite.transaction((tx) =>
         work({
           exec: async (sql) => void (await tx.exec(sql)),
           query: async (sql, params) => (await tx.query(sql, params)).rows as never,
+          execute: async (sql, params) => (await tx.query(sql, params)).affectedRows ?? 0,
         }),
       ),
     // The instance is shared; its owner closes it.
     close: async () => undefined,
   };
 }
+
+/**
+ * Options for Prisma interactive transactions. They wait for a connection, and
+ * PGlite has exactly one, so concurrent writers queue for it; Prisma's 2 s
+ * default is too tight for a burst of writes in the embedded runtime.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;

@@ -32,6 +32,8 @@ export interface SubgraphServerOptions {
   routes?: Record<string, Route>;
   /** Extra readiness checks (e.g. Redis); each returns true when healthy. */
   readinessChecks?: Record<string, () => Promise<boolean>>;
+  /** Figures shown with readiness (e.g. event lag); they do not decide it. */
+  readinessDetail?: () => Promise<Record<string, unknown>>;
 }
 
 async function check(probe: () => Promise<boolean>): Promise<boolean> {
@@ -76,7 +78,8 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     };
     for (const [name, probe] of Object.entries(options.readinessChecks ?? {})) checks[name] = await check(probe);
     const ok = Object.values(checks).every(Boolean);
-    return { status: ok ? 200 : 503, body: { status: ok ? "ready" : "not ready", checks } };
+    const detail = options.readinessDetail ? await options.readinessDetail().catch(() => undefined) : undefined;
+    return { status: ok ? 200 : 503, body: { status: ok ? "ready" : "not ready", checks, ...detail } };
   };
 
   const server = await serveGraphQL<SubgraphContext>({

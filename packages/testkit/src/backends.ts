@@ -37,6 +37,7 @@ function postgresAndRedis(postgresUrl: string, redisUrl: string): Backend {
           IDENTITY_DATABASE_URL: url.toString(),
           CATALOG_DATABASE_URL: url.toString(),
           ENROLLMENT_DATABASE_URL: url.toString(),
+          EVENTS_DATABASE_URL: url.toString(),
           REDIS_URL: redisUrl,
         },
         store,

@@ -1,3 +1,5 @@
+import { EmbeddedTransport } from "@campus/events";
+import { createLogger } from "@campus/logging";
 import { randomUUID } from "node:crypto";
 import { signIdentityHeaders, type Viewer } from "@campus/auth";
 import { loadConfig } from "@campus/config";
@@ -32,17 +34,26 @@ let pglite: PGlite;
 let db: Database;
 let catalog: CatalogSubgraph;
 let server: { url: string; stop(): Promise<void> };
+let events: EmbeddedTransport;
 
 beforeAll(async () => {
   pglite = await startEmbeddedPostgres();
   db = openDatabase({ schema: "catalog", pglite });
   const config = loadConfig(catalogConfigSchema, { INTERNAL_AUTH_SECRET: SECRET, LOG_LEVEL: "silent" });
-  catalog = await createCatalogSubgraph({ ...config, INTERNAL_AUTH_SECRET: SECRET }, { db, store: new MemoryStore() });
+  events = await EmbeddedTransport.open({
+    db: openDatabase({ schema: "eventbus", pglite }),
+    logger: createLogger("t", "silent"),
+  });
+  catalog = await createCatalogSubgraph(
+    { ...config, INTERNAL_AUTH_SECRET: SECRET },
+    { db, store: new MemoryStore(), events },
+  );
   server = await catalog.start(0);
 });
 
 afterAll(async () => {
   await server?.stop();
+  await events?.close();
   await pglite?.close();
 });
 

@@ -1,7 +1,9 @@
+import { eventsEnv } from "@campus/events";
 import { booleanFlag, commonEnv, optionalUrlSetting, port, positiveInt, z } from "@campus/config";
 
 export const catalogConfigSchema = z.object({
   ...commonEnv,
+  ...eventsEnv,
   PORT: port(4002),
   HOST: z.string().default("127.0.0.1"),
   CATALOG_DATABASE_URL: optionalUrlSetting,

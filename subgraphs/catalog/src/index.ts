@@ -1,4 +1,3 @@
-import "./reflect-metadata";
 export { catalogConfigSchema, type CatalogConfig } from "./config";
 export {
   createCatalogSubgraph,

@@ -1,4 +1,3 @@
-import "./reflect-metadata";
 import { applyMigrations, migrationsDir, type Database } from "@campus/database";
 import type { SharedStore } from "@campus/kv";
 import { createLogger, type Logger } from "@campus/logging";
@@ -11,6 +10,8 @@ import {
 } from "@campus/subgraph";
 import type { CatalogConfig } from "./config";
 import { CatalogLoaders } from "./data/catalog-loaders";
+import { SubgraphEvents, type EventTransport } from "@campus/events";
+import { CatalogWrites } from "./data/catalog-writes";
 import { CategoryRepository } from "./data/category-repository";
 import { CourseCache } from "./data/course-cache";
 import { CourseRepository } from "./data/course-repository";
@@ -44,6 +45,8 @@ export function catalogSchema(
 export interface CatalogRuntime {
   db: Database;
   store: SharedStore;
+  /** Where the outbox relay publishes catalog's events. */
+  events: EventTransport;
   logger?: Logger;
 }
 
@@ -61,7 +64,16 @@ export async function createCatalogSubgraph(
   const cache = new CourseCache(runtime.store, config.COURSE_CACHE_TTL_SECONDS * 1000, logger);
   const loaders = new CatalogLoaders(courseRows, moduleRows, categoryRows, cache);
   const categories = new CategoryService(categoryRows);
-  const courses = new CourseService(courseRows, moduleRows, categoryRows, categories, loaders, cache, logger);
+  const events = new SubgraphEvents({
+    subgraph: "catalog",
+    db: runtime.db,
+    transport: runtime.events,
+    store: runtime.store,
+    logger,
+    pollMs: config.EVENTS_POLL_MS,
+  });
+  const writes = new CatalogWrites(prisma, events.outbox);
+  const courses = new CourseService(courseRows, moduleRows, writes, categoryRows, categories, loaders, cache, logger);
 
   const resolvers = new Map<Function, unknown>([
     [CourseQueryResolver, new CourseQueryResolver(courses)],
@@ -74,6 +86,7 @@ export async function createCatalogSubgraph(
     courses,
     categories,
     cache,
+    events,
     loaders: () => new LoaderRegistry(),
     async start(port = config.PORT) {
       const server = await startSubgraphServer({
@@ -87,11 +100,14 @@ export async function createCatalogSubgraph(
         internalAuthSecret: config.INTERNAL_AUTH_SECRET,
         inlineTrace: config.GRAPHQL_INLINE_TRACE,
         introspection: config.GRAPHQL_INTROSPECTION,
+        readinessDetail: async () => ({ events: await events.health() }),
       });
+      await events.start();
       return {
         url: server.url,
         async stop() {
           await server.close();
+          await events.stop();
           await prisma.$disconnect();
         },
       };

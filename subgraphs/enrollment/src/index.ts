@@ -1,4 +1,3 @@
-import "./reflect-metadata";
 export { enrollmentConfigSchema, type EnrollmentConfig } from "./config";
 export { createEnrollmentSubgraph, enrollmentSchema, ENROLLMENT_MIGRATIONS, type EnrollmentRuntime } from "./subgraph";
 export { EnrollmentService } from "./service/enrollment-service";

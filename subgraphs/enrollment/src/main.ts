@@ -1,6 +1,6 @@
-import "./reflect-metadata";
 import { loadConfig, requireInProduction } from "@campus/config";
 import { openDatabase, startEmbeddedPostgres } from "@campus/database";
+import { openEventTransport } from "@campus/events";
 import { createSharedStore } from "@campus/kv";
 import { createLogger } from "@campus/logging";
 import { runUntilSignalled } from "@campus/subgraph";
@@ -19,14 +19,16 @@ if (require.main === module) {
       : await startEmbeddedPostgres(path.join(config.DATA_DIR, "pglite-enrollment"));
     const db = openDatabase({ schema: "enrollment", url: config.ENROLLMENT_DATABASE_URL, pglite });
     const store = createSharedStore(config.REDIS_URL);
+    const events = await openEventTransport(config, { clientId: "enrollment", logger, pglite });
     const subgraph = await createEnrollmentSubgraph(
       { ...config, INTERNAL_AUTH_SECRET: config.INTERNAL_AUTH_SECRET },
-      { db, store, logger },
+      { db, store, events, logger },
     );
     const server = await subgraph.start();
     return {
       async stop() {
         await server.stop();
+        await events.close();
         await store.close();
         await db.close();
         await pglite?.close();

@@ -1,4 +1,3 @@
-import "./reflect-metadata";
 import { applyMigrations, migrationsDir, type Database } from "@campus/database";
 import type { SharedStore } from "@campus/kv";
 import { createLogger, type Logger } from "@campus/logging";
@@ -9,9 +8,13 @@ import {
   type SubgraphContext,
 } from "@campus/subgraph";
 import type { EnrollmentConfig } from "./config";
+import { SubgraphEvents, type EventTransport } from "@campus/events";
 import { CatalogClient, type FetchLike } from "./data/catalog-client";
+import { CourseFacts } from "./data/course-facts";
+import { CourseProjectionRepository } from "./data/course-projection";
 import { EnrollmentRepository } from "./data/enrollment-repository";
 import { createEnrollmentPrisma } from "./data/prisma";
+import { courseProjectionConsumer } from "./events/course-projection";
 import { enrollmentPermissions } from "./schema/permissions";
 import { CourseEnrollmentResolver, EnrollmentResolver, UserEnrollmentResolver } from "./schema/resolvers";
 import { EnrollmentService } from "./service/enrollment-service";
@@ -42,8 +45,10 @@ export function enrollmentSchema(
 
 export interface EnrollmentRuntime {
   db: Database;
-  /** Unused for now; every subgraph gets one so rate limits or caches need no rewiring. */
+  /** Holds the outbox relay's lease. */
   store: SharedStore;
+  /** Where enrollment publishes its events and consumes catalog's. */
+  events: EventTransport;
   logger?: Logger;
   /** Overrides config.CATALOG_URL: the embedded runtime knows catalog's port only once it started. */
   catalogUrl?: string;
@@ -65,7 +70,30 @@ export async function createEnrollmentSubgraph(
     fetch: runtime.fetch,
     logger,
   });
-  const enrollments = new EnrollmentService(new EnrollmentRepository(prisma), catalog, logger);
+  const events = new SubgraphEvents({
+    subgraph: "enrollment",
+    db: runtime.db,
+    transport: runtime.events,
+    store: runtime.store,
+    logger,
+    pollMs: config.EVENTS_POLL_MS,
+  });
+  const projection = new CourseProjectionRepository(prisma);
+  events.consume(
+    courseProjectionConsumer({
+      prisma,
+      db: runtime.db,
+      projection,
+      outbox: events.outbox,
+      logger,
+      maxAttempts: config.EVENTS_MAX_ATTEMPTS,
+    }),
+  );
+  const enrollments = new EnrollmentService(
+    new EnrollmentRepository(prisma, events.outbox),
+    new CourseFacts(projection, catalog, logger),
+    logger,
+  );
 
   const resolvers = new Map<Function, unknown>([
     [EnrollmentResolver, new EnrollmentResolver(enrollments)],
@@ -76,6 +104,7 @@ export async function createEnrollmentSubgraph(
 
   return {
     enrollments,
+    events,
     setCatalogUrl: (url: string) => catalog.setUrl(url),
     async start(port = config.PORT) {
       const server = await startSubgraphServer({
@@ -89,11 +118,14 @@ export async function createEnrollmentSubgraph(
         internalAuthSecret: config.INTERNAL_AUTH_SECRET,
         inlineTrace: config.GRAPHQL_INLINE_TRACE,
         introspection: config.GRAPHQL_INTROSPECTION,
+        readinessDetail: async () => ({ events: await events.health() }),
       });
+      await events.start();
       return {
         url: server.url,
         async stop() {
           await server.close();
+          await events.stop();
           await prisma.$disconnect();
         },
       };

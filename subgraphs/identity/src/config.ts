@@ -1,7 +1,9 @@
+import { eventsEnv } from "@campus/events";
 import { booleanFlag, commonEnv, optionalUrlSetting, port, positiveInt, z } from "@campus/config";
 
 export const identityConfigSchema = z.object({
   ...commonEnv,
+  ...eventsEnv,
   PORT: port(4001),
   HOST: z.string().default("127.0.0.1"),
   IDENTITY_DATABASE_URL: optionalUrlSetting,

@@ -1,5 +1,6 @@
 import { loadConfig, requireInProduction } from "@campus/config";
 import { openDatabase, startEmbeddedPostgres } from "@campus/database";
+import { openEventTransport } from "@campus/events";
 import { createSharedStore } from "@campus/kv";
 import { createLogger } from "@campus/logging";
 import { runUntilSignalled } from "@campus/subgraph";
@@ -22,14 +23,16 @@ if (require.main === module) {
       : await startEmbeddedPostgres(path.join(config.DATA_DIR, "pglite-identity"));
     const db = openDatabase({ schema: "identity", url: config.IDENTITY_DATABASE_URL, pglite });
     const store = createSharedStore(config.REDIS_URL);
+    const events = await openEventTransport(config, { clientId: "identity", logger, pglite });
     const subgraph = await createIdentitySubgraph(
       { ...config, INTERNAL_AUTH_SECRET: config.INTERNAL_AUTH_SECRET },
-      { db, store, dataDir: config.DATA_DIR, logger },
+      { db, store, events, dataDir: config.DATA_DIR, logger },
     );
     const server = await subgraph.start();
     return {
       async stop() {
         await server.stop();
+        await events.close();
         await store.close();
         await db.close();
         await pglite?.close();

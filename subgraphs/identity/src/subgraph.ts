@@ -1,5 +1,6 @@
 import path from "node:path";
 import { AccessTokenDenyList } from "@campus/auth";
+import { SubgraphEvents, type EventTransport } from "@campus/events";
 import { applyMigrations, migrationsDir, type Database } from "@campus/database";
 import type { SharedStore } from "@campus/kv";
 import { createLogger, type Logger } from "@campus/logging";
@@ -45,6 +46,8 @@ export interface IdentityRuntime {
   store: SharedStore;
   /** Where generated signing keys persist; omitted: keys live for this process only. */
   dataDir?: string;
+  /** Where the outbox relay publishes identity's events. */
+  events: EventTransport;
   logger?: Logger;
 }
 
@@ -60,7 +63,15 @@ export async function createIdentitySubgraph(
     configured: config.JWT_SIGNING_KEYS,
     keyFile: runtime.dataDir ? path.join(runtime.dataDir, "identity", "jwt-signing-keys.json") : undefined,
   });
-  const users = new UserRepository(prisma);
+  const events = new SubgraphEvents({
+    subgraph: "identity",
+    db: runtime.db,
+    transport: runtime.events,
+    store: runtime.store,
+    logger,
+    pollMs: config.EVENTS_POLL_MS,
+  });
+  const users = new UserRepository(prisma, events.outbox);
   const tokens = new AccessTokenIssuer(keys, {
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
@@ -86,6 +97,7 @@ export async function createIdentitySubgraph(
   return {
     accounts,
     users,
+    events,
     loaders: () => new LoaderRegistry(),
     async start(port = config.PORT) {
       const server = await startSubgraphServer({
@@ -106,11 +118,14 @@ export async function createIdentitySubgraph(
             headers: { "cache-control": "max-age=300" },
           }),
         },
+        readinessDetail: async () => ({ events: await events.health() }),
       });
+      await events.start();
       return {
         url: server.url,
         async stop() {
           await server.close();
+          await events.stop();
           await prisma.$disconnect();
         },
       };

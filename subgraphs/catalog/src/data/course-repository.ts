@@ -53,27 +53,6 @@ export class CourseRepository {
     return rows.map((row) => row.slug);
   }
 
-  /** Throws Prisma P2002 when another writer took the slug first; the service retries. */
-  create(data: Prisma.CourseUncheckedCreateInput): Promise<CourseRow> {
-    return this.prisma.course.create({ data });
-  }
-
-  update(id: string, data: Prisma.CourseUncheckedUpdateInput): Promise<CourseRow> {
-    return this.prisma.course.update({ where: { id }, data });
-  }
-
-  /**
-   * DRAFT → PUBLISHED in one statement, only if it still has a module; false
-   * when the course was not in that state (the caller re-reads to explain).
-   */
-  async publishIfReady(id: string, at: Date): Promise<boolean> {
-    const { count } = await this.prisma.course.updateMany({
-      where: { id, status: "DRAFT", modules: { some: {} } },
-      data: { status: "PUBLISHED", publishedAt: at },
-    });
-    return count === 1;
-  }
-
   /**
    * Keyset page, newest first, fetching one extra row to know if more exist.
    * Rows inserted while a client pages are newer than its cursor, so they

@@ -2,7 +2,19 @@ import type { Viewer } from "@campus/auth";
 import { badInput, conflict, notFound } from "@campus/errors";
 import type { Logger } from "@campus/logging";
 import { decodeCursor, isUuid, pageSize, toConnection, type LoaderRegistry } from "@campus/subgraph";
+import {
+  courseArchived,
+  courseCreated,
+  coursePublished,
+  courseUpdated,
+  moduleAdded,
+  moduleRemoved,
+  moduleRenamed,
+  modulesReordered,
+  type Emit,
+} from "@campus/events";
 import type { CatalogLoaders } from "../data/catalog-loaders";
+import type { CatalogWrites, CourseWrites } from "../data/catalog-writes";
 import type { CategoryRepository } from "../data/category-repository";
 import type { CourseCache } from "../data/course-cache";
 import type { CourseRepository } from "../data/course-repository";
@@ -34,6 +46,7 @@ import {
   canViewCourse,
   listingStatuses,
 } from "./course-policy";
+import { courseSnapshot } from "../events/course-events";
 import { nextFreeSlug, slugify } from "./slug";
 
 export interface CourseFilter {
@@ -54,6 +67,7 @@ export class CourseService {
   constructor(
     private readonly courses: CourseRepository,
     private readonly modules: ModuleRepository,
+    private readonly writes: CatalogWrites,
     private readonly categoryRows: CategoryRepository,
     private readonly categories: CategoryService,
     private readonly loaders: CatalogLoaders,
@@ -116,7 +130,11 @@ export class CourseService {
     for (let attempt = 1; ; attempt += 1) {
       const slug = nextFreeSlug(base, await this.courses.slugsLike(base));
       try {
-        const course = await this.courses.create({ ...data, slug, instructorId: viewer.userId! });
+        const course = await this.writes.run(async (w, emit) => {
+          const created = await w.create({ ...data, slug, instructorId: viewer.userId! });
+          emit(courseCreated, created.id, courseSnapshot(created, []));
+          return created;
+        });
         this.logger.info({ courseId: course.id, slug }, "course created");
         return course;
       } catch (error) {
@@ -130,23 +148,35 @@ export class CourseService {
     await this.editable(viewer, id);
     const data = validateUpdate(input);
     if (data.categoryId) await this.assertCategory(data.categoryId);
-    return this.changed(id, await this.courses.update(id, data));
+    return this.write(id, async (w, emit) => {
+      await this.locked(w, id);
+      const course = await w.update(id, data);
+      emit(courseUpdated, id, courseSnapshot(course, await w.moduleIds(id)));
+      return course;
+    });
   }
 
   async publishCourse(viewer: Viewer, id: string): Promise<CourseRow> {
-    const course = await this.editable(viewer, id);
-    if (!assertPublishable(course, await this.modules.count(id))) return course;
-    if (await this.courses.publishIfReady(id, new Date())) return this.changed(id, await this.mustFind(id));
-    // Lost a race (module removed, course archived or published meanwhile): explain from fresh state.
-    const fresh = await this.mustFind(id);
-    assertPublishable(fresh, await this.modules.count(id));
-    return fresh;
+    await this.editable(viewer, id);
+    return this.write(id, async (w, emit) => {
+      const course = await this.locked(w, id);
+      const moduleIds = await w.moduleIds(id);
+      if (!assertPublishable(course, moduleIds.length)) return course;
+      const published = await w.update(id, { status: "PUBLISHED", publishedAt: new Date() });
+      emit(coursePublished, id, courseSnapshot(published, moduleIds));
+      return published;
+    });
   }
 
   async archiveCourse(viewer: Viewer, id: string): Promise<CourseRow> {
-    const course = await this.editable(viewer, id);
-    if (course.status === "ARCHIVED") return course;
-    return this.changed(id, await this.courses.update(id, { status: "ARCHIVED" }));
+    await this.editable(viewer, id);
+    return this.write(id, async (w, emit) => {
+      const course = await this.locked(w, id);
+      if (course.status === "ARCHIVED") return course;
+      const archived = await w.update(id, { status: "ARCHIVED" });
+      emit(courseArchived, id, courseSnapshot(archived, await w.moduleIds(id)));
+      return archived;
+    });
   }
 
   async addModule(viewer: Viewer, courseId: string, input: AddModuleInput): Promise<ModuleRow> {
@@ -155,30 +185,67 @@ export class CourseService {
       title: moduleTitle(input.title),
       summary: input.summary === undefined || input.summary === null ? null : moduleSummary(input.summary),
     };
-    return this.changed(courseId, await this.modules.append(courseId, data));
+    return this.write(courseId, async (w, emit) => {
+      await this.locked(w, courseId);
+      const module = await w.appendModule(courseId, data);
+      const course = await w.update(courseId);
+      emit(moduleAdded, courseId, { ...courseSnapshot(course, await w.moduleIds(courseId)), moduleId: module.id });
+      return module;
+    });
   }
 
   async renameModule(viewer: Viewer, moduleId: string, title: string): Promise<ModuleRow> {
-    const module = await this.editableModule(viewer, moduleId);
-    return this.changed(module.courseId, await this.modules.rename(moduleId, moduleTitle(title)));
+    const { courseId } = await this.editableModule(viewer, moduleId);
+    const name = moduleTitle(title);
+    return this.write(courseId, async (w, emit) => {
+      await this.locked(w, courseId);
+      if (!(await w.module(moduleId))) throw notFound("Module");
+      const module = await w.renameModule(moduleId, name);
+      const course = await w.update(courseId);
+      emit(moduleRenamed, courseId, { ...courseSnapshot(course, await w.moduleIds(courseId)), moduleId });
+      return module;
+    });
   }
 
   async reorderModules(viewer: Viewer, courseId: string, moduleIds: string[]): Promise<CourseRow> {
     await this.editable(viewer, courseId);
-    await this.modules.reorder(courseId, (current) =>
-      assertSameModules(
+    return this.write(courseId, async (w, emit) => {
+      await this.locked(w, courseId);
+      const current = await w.modules(courseId);
+      const ordered = assertSameModules(
         current.map((row) => row.id),
         moduleIds,
-      ),
-    );
-    return this.changed(courseId, await this.mustFind(courseId));
+      );
+      await w.rewritePositions(current, ordered);
+      const course = await w.update(courseId);
+      emit(modulesReordered, courseId, courseSnapshot(course, ordered));
+      return course;
+    });
   }
 
   async removeModule(viewer: Viewer, moduleId: string): Promise<CourseRow> {
-    const module = await this.editableModule(viewer, moduleId);
-    const course = await this.mustFind(module.courseId);
-    await this.modules.remove(module, (current) => assertModuleRemovable(course, current.length));
-    return this.changed(course.id, await this.mustFind(course.id));
+    const { courseId } = await this.editableModule(viewer, moduleId);
+    return this.write(courseId, async (w, emit) => {
+      const locked = await this.locked(w, courseId);
+      const current = await w.modules(courseId);
+      if (!current.some((row) => row.id === moduleId)) throw notFound("Module");
+      assertModuleRemovable(locked, current.length);
+      await w.removeModule(moduleId);
+      const rest = current.filter((row) => row.id !== moduleId);
+      await w.rewritePositions(
+        rest,
+        rest.map((row) => row.id),
+      );
+      const course = await w.update(courseId);
+      emit(moduleRemoved, courseId, {
+        ...courseSnapshot(
+          course,
+          rest.map((row) => row.id),
+        ),
+        moduleId,
+      });
+      return course;
+    });
   }
 
   createCategory(viewer: Viewer, name: string) {
@@ -213,8 +280,19 @@ export class CourseService {
     }
   }
 
-  /** Every committed write to a course or its modules passes through here, so no cached copy outlives it. */
-  private async changed<T>(courseId: string, result: T): Promise<T> {
+  private async locked(w: CourseWrites, id: string): Promise<CourseRow> {
+    const course = await w.lock(id);
+    if (!course) throw notFound("Course");
+    return course;
+  }
+
+  /**
+   * Every write to a course or its modules passes through here: one
+   * transaction with its event, then the cached copy goes, so none outlives
+   * a committed change.
+   */
+  private async write<T>(courseId: string, work: (w: CourseWrites, emit: Emit) => Promise<T>): Promise<T> {
+    const result = await this.writes.run(work);
     await this.cache.invalidate(courseId);
     return result;
   }

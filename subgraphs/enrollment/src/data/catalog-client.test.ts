@@ -1,4 +1,3 @@
-import "../reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { createLogger } from "@campus/logging";
 import { LoaderRegistry } from "@campus/subgraph";

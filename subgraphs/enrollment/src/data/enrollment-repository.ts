@@ -1,23 +1,28 @@
+import { TRANSACTION_OPTIONS } from "@campus/database";
+import { prismaSql, type Emit, type Outbox } from "@campus/events";
 import { byKey, groupByKey, isUuid, type Keyset, type LoaderRegistry } from "@campus/subgraph";
 import { Prisma, type EnrollmentPrisma, type EnrollmentRow } from "./prisma";
 import { EnrollmentWrites } from "./enrollment-writes";
-
-/**
- * Interactive transactions wait for a connection (PGlite has exactly one, so
- * concurrent enrolls queue for it); Prisma's 2 s default is too tight for a
- * burst of enrolls in the embedded runtime.
- */
-const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
 /** Enrollments that hold a seat and count towards `enrollmentCount`. */
 export const SEAT_HOLDING = ["ACTIVE", "COMPLETED"] as const;
 
 export class EnrollmentRepository {
-  constructor(private readonly prisma: EnrollmentPrisma) {}
+  constructor(
+    private readonly prisma: EnrollmentPrisma,
+    private readonly outbox: Outbox,
+  ) {}
 
-  /** Runs `work` in one database transaction; a throw rolls everything back. */
-  transaction<T>(work: (writes: EnrollmentWrites) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((tx) => work(new EnrollmentWrites(tx)), TRANSACTION_OPTIONS);
+  /**
+   * Runs `work` in one database transaction with the events it emits; a throw
+   * rolls both back.
+   */
+  transaction<T>(work: (writes: EnrollmentWrites, emit: Emit) => Promise<T>): Promise<T> {
+    return this.outbox.transaction<Prisma.TransactionClient, T>(
+      (inTx) => this.prisma.$transaction(inTx, TRANSACTION_OPTIONS),
+      prismaSql,
+      (tx, emit) => work(new EnrollmentWrites(tx), emit),
+    );
   }
 
   byId(id: string, loaders?: LoaderRegistry): Promise<EnrollmentRow | null> {

@@ -61,6 +61,17 @@ export class EnrollmentWrites {
     await this.tx.moduleCompletion.deleteMany({ where: { enrollmentId, moduleId } });
   }
 
+  /** A course's ACTIVE enrollments with their completed modules, locked until commit. */
+  async activeWithCompletions(courseId: string): Promise<{ row: EnrollmentRow; completedModuleIds: string[] }[]> {
+    await this.tx
+      .$queryRaw`SELECT 1 FROM "enrollment"."Enrollment" WHERE "courseId" = ${courseId}::uuid AND "status" = 'ACTIVE' FOR UPDATE`;
+    const rows = await this.tx.enrollment.findMany({
+      where: { courseId, status: "ACTIVE" },
+      include: { completions: { select: { moduleId: true } } },
+    });
+    return rows.map(({ completions, ...row }) => ({ row, completedModuleIds: completions.map((c) => c.moduleId) }));
+  }
+
   async completedModuleIds(enrollmentId: string): Promise<string[]> {
     const rows = await this.tx.moduleCompletion.findMany({ where: { enrollmentId }, select: { moduleId: true } });
     return rows.map((row) => row.moduleId);

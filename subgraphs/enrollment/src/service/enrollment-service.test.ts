@@ -109,7 +109,7 @@ describe("EnrollmentService (PGlite + fake catalog over HTTP)", () => {
       const course = h.catalog.add();
       await h.service.enroll(learner(), course.id);
       await h.service.enroll(learner(), course.id);
-      h.catalog.courses.set(course.id, { ...course, capacity: 3 });
+      await h.changeCourse({ ...course, capacity: 3 });
       await h.service.enroll(learner(), course.id);
       expect(await seatsOf(course.id)).toBe(3);
       expect(await codeOf(h.service.enroll(learner(), course.id))).toBe("CONFLICT");

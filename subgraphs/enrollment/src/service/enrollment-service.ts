@@ -2,7 +2,15 @@ import { viewerIsAdmin, type Viewer } from "@campus/auth";
 import { badInput, conflict, forbidden, notFound, paymentRequired, unauthenticated } from "@campus/errors";
 import type { Logger } from "@campus/logging";
 import { decodeCursor, isUuid, LoaderRegistry, pageSize, toConnection } from "@campus/subgraph";
-import type { CatalogClient, CatalogCourse } from "../data/catalog-client";
+import {
+  enrollmentCancelled,
+  enrollmentCompleted,
+  enrollmentCreated,
+  enrollmentProgressed,
+  type Emit,
+} from "@campus/events";
+import type { CatalogCourse } from "../data/catalog-client";
+import type { CourseFacts } from "../data/course-facts";
 import { isUniqueViolation, type EnrollmentRepository } from "../data/enrollment-repository";
 import type { EnrollmentWrites } from "../data/enrollment-writes";
 import type { EnrollmentRow } from "../data/prisma";
@@ -16,19 +24,25 @@ import { computeProgress, statusForProgress } from "./progress";
 export class EnrollmentService {
   constructor(
     private readonly enrollments: EnrollmentRepository,
-    private readonly catalog: CatalogClient,
+    private readonly courses: CourseFacts,
     private readonly logger: Logger,
   ) {}
 
   async enroll(viewer: Viewer, courseId: string, loaders = new LoaderRegistry()): Promise<EnrollmentRow> {
     const userId = requireUser(viewer);
-    const course = await this.catalog.course(courseId, loaders);
+    let course = await this.courses.course(courseId, loaders);
+    if (!isOpenAndFree(course)) course = await this.courses.confirm(courseId, course);
     if (!course) throw notFound("Course");
     if (course.status !== "PUBLISHED") throw conflict("Course is not open for enrollment");
     if (course.price.amount > 0) throw paymentRequired("This course is paid; paid enrollment is not available yet");
+    const open = course;
 
     try {
-      const enrollment = await this.enrollments.transaction((tx) => this.enrollInTransaction(tx, userId, course));
+      const enrollment = await this.enrollments.transaction(async (tx, emit) => {
+        const created = await this.enrollInTransaction(tx, userId, open);
+        emit(enrollmentCreated, created.id, enrollmentFacts(created));
+        return created;
+      });
       this.logger.info({ enrollmentId: enrollment.id, courseId, userId }, "enrolled");
       return enrollment;
     } catch (error) {
@@ -94,20 +108,26 @@ export class EnrollmentService {
     if (enrollment.userId !== userId) throw forbidden("Only the learner can record progress");
     if (enrollment.status === "CANCELLED") throw conflict("Enrollment is cancelled");
 
-    const course = await this.catalog.course(enrollment.courseId, loaders);
+    let course = await this.courses.course(enrollment.courseId, loaders);
+    if (!hasModule(course, moduleId)) course = await this.courses.confirm(enrollment.courseId, course);
     if (!course) throw notFound("Course");
     const moduleIds = course.modules.map((module) => module.id);
     if (!moduleIds.includes(moduleId)) throw badInput("Module is not part of this course", { field: "moduleId" });
 
     // The row lock makes concurrent marks of one enrollment take turns, so each
     // recomputes progress from every completion committed before it.
-    return this.enrollments.transaction(async (tx) => {
+    return this.enrollments.transaction(async (tx, emit) => {
       const locked = await tx.lock(enrollment.id);
       if (!locked || locked.status === "CANCELLED") throw conflict("Enrollment is cancelled");
       if (completed) await tx.markModule(locked.id, moduleId);
       else await tx.unmarkModule(locked.id, moduleId);
       const progress = computeProgress(await tx.completedModuleIds(locked.id), moduleIds);
-      return tx.update(locked.id, { progress, ...statusForProgress(progress, locked.completedAt, new Date()) });
+      const updated = await tx.update(locked.id, {
+        progress,
+        ...statusForProgress(progress, locked.completedAt, new Date()),
+      });
+      emitProgress(emit, locked, updated);
+      return updated;
     });
   }
 
@@ -118,11 +138,13 @@ export class EnrollmentService {
     if (!enrollment) throw notFound("Enrollment");
     assertCanRead(viewer, enrollment);
 
-    return this.enrollments.transaction(async (tx) => {
+    return this.enrollments.transaction(async (tx, emit) => {
       if (await tx.cancel(enrollment.id)) {
         await tx.releaseSeat(enrollment.courseId);
         this.logger.info({ enrollmentId: enrollment.id, courseId: enrollment.courseId }, "enrollment cancelled");
-        return (await tx.byId(enrollment.id)) as EnrollmentRow;
+        const cancelled = (await tx.byId(enrollment.id)) as EnrollmentRow;
+        emit(enrollmentCancelled, cancelled.id, enrollmentFacts(cancelled));
+        return cancelled;
       }
       const current = (await tx.byId(enrollment.id)) as EnrollmentRow;
       if (current.status === "CANCELLED") return current;
@@ -176,4 +198,28 @@ function assertCanRead(viewer: Viewer, enrollment: EnrollmentRow) {
   if (enrollment.userId !== viewer.userId && !viewerIsAdmin(viewer)) {
     throw forbidden("Only the learner or an admin can see this enrollment");
   }
+}
+
+const isOpenAndFree = (course: CatalogCourse | null) => course?.status === "PUBLISHED" && course.price.amount === 0;
+
+const hasModule = (course: CatalogCourse | null, moduleId: string) =>
+  course?.modules.some((module) => module.id === moduleId) ?? false;
+
+/** What enrollment events say about an enrollment. */
+export function enrollmentFacts(row: EnrollmentRow) {
+  return {
+    enrollmentId: row.id,
+    userId: row.userId,
+    courseId: row.courseId,
+    status: row.status,
+    progress: row.progress,
+  };
+}
+
+/** A progress change publishes `progressed`, and `completed` too when it finished the course. */
+export function emitProgress(emit: Emit, before: EnrollmentRow, after: EnrollmentRow): void {
+  if (before.progress === after.progress && before.status === after.status) return;
+  emit(enrollmentProgressed, after.id, enrollmentFacts(after));
+  if (before.status !== "COMPLETED" && after.status === "COMPLETED")
+    emit(enrollmentCompleted, after.id, enrollmentFacts(after));
 }

@@ -1,3 +1,13 @@
+import { TRANSACTION_OPTIONS } from "@campus/database";
+import {
+  prismaSql,
+  userDisabled,
+  userRegistered,
+  userRoleGranted,
+  userRoleRevoked,
+  type Emit,
+  type Outbox,
+} from "@campus/events";
 import { byKey, isUuid, type Keyset, type LoaderRegistry } from "@campus/subgraph";
 import { Prisma, type IdentityPrisma, type Role, type UserRow, type UserStatus } from "./prisma";
 
@@ -7,8 +17,31 @@ export interface UserFilter {
   search?: string | null;
 }
 
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Users, and the events their changes publish: each write that other
+ * subgraphs care about commits together with its event in the outbox.
+ */
 export class UserRepository {
-  constructor(private readonly prisma: IdentityPrisma) {}
+  constructor(
+    private readonly prisma: IdentityPrisma,
+    private readonly outbox: Outbox,
+  ) {}
+
+  private write<T>(work: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
+    return this.outbox.transaction<Tx, T>(
+      (inTx) => this.prisma.$transaction(inTx, TRANSACTION_OPTIONS),
+      prismaSql,
+      work,
+    );
+  }
+
+  /** The user's row, locked until commit so role changes take turns. */
+  private async locked(tx: Tx, id: string): Promise<UserRow | null> {
+    await tx.$queryRaw`SELECT 1 FROM "identity"."User" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    return tx.user.findUnique({ where: { id } });
+  }
 
   byId(loaders: LoaderRegistry, id: string): Promise<UserRow | null> {
     if (!isUuid(id)) return Promise.resolve(null);
@@ -29,12 +62,47 @@ export class UserRepository {
   }
 
   /** Throws Prisma P2002 on a duplicate email; the service maps it to CONFLICT. */
-  create(data: { email: string; name: string; passwordHash: string; roles?: Role[] }) {
-    return this.prisma.user.create({ data });
+  create(data: { email: string; name: string; passwordHash: string; roles?: Role[] }): Promise<UserRow> {
+    return this.write(async (tx, emit) => {
+      const user = await tx.user.create({ data });
+      emit(userRegistered, user.id, { userId: user.id, email: user.email, name: user.name, roles: user.roles });
+      return user;
+    });
   }
 
-  update(id: string, data: Prisma.UserUpdateInput) {
+  /** Profile and password changes: nobody outside identity listens to those. */
+  update(id: string, data: Pick<Prisma.UserUpdateInput, "name" | "passwordHash">): Promise<UserRow> {
     return this.prisma.user.update({ where: { id }, data });
+  }
+
+  grantRole(id: string, role: Role): Promise<UserRow | null> {
+    return this.write(async (tx, emit) => {
+      const user = await this.locked(tx, id);
+      if (!user || user.roles.includes(role)) return user;
+      const updated = await tx.user.update({ where: { id }, data: { roles: [...user.roles, role] } });
+      emit(userRoleGranted, id, { userId: id, role, roles: updated.roles });
+      return updated;
+    });
+  }
+
+  revokeRole(id: string, role: Role): Promise<UserRow | null> {
+    return this.write(async (tx, emit) => {
+      const user = await this.locked(tx, id);
+      if (!user || !user.roles.includes(role)) return user;
+      const updated = await tx.user.update({ where: { id }, data: { roles: user.roles.filter((r) => r !== role) } });
+      emit(userRoleRevoked, id, { userId: id, role, roles: updated.roles });
+      return updated;
+    });
+  }
+
+  disable(id: string): Promise<UserRow | null> {
+    return this.write(async (tx, emit) => {
+      const user = await this.locked(tx, id);
+      if (!user || user.status === "DISABLED") return user;
+      const disabled = await tx.user.update({ where: { id }, data: { status: "DISABLED" } });
+      emit(userDisabled, id, { userId: id });
+      return disabled;
+    });
   }
 
   /** Keyset page in creation order; fetches one extra row to know if more exist. */

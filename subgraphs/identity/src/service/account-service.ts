@@ -136,14 +136,14 @@ export class AccountService {
     if (role === "LEARNER") throw badInput("Every user keeps the LEARNER role");
     if (role === "ADMIN" && userId === viewer.userId) throw conflict("Admins cannot revoke their own ADMIN role");
     const user = await this.existing(userId);
-    return this.users.update(user.id, { roles: user.roles.filter((r) => r !== role) });
+    return this.mustExist(await this.users.revokeRole(user.id, role));
   }
 
   async disableUser(viewer: Viewer, userId: string): Promise<UserRow> {
     this.requireAdmin(viewer);
     if (userId === viewer.userId) throw conflict("Admins cannot disable themselves");
     const user = await this.existing(userId);
-    const disabled = await this.users.update(user.id, { status: "DISABLED" });
+    const disabled = this.mustExist(await this.users.disable(user.id));
     await this.sessions.revokeAll(user.id);
     return disabled;
   }
@@ -185,7 +185,13 @@ export class AccountService {
 
   private async addRole(user: UserRow, role: Role): Promise<UserRow> {
     if (user.roles.includes(role)) return user;
-    return this.users.update(user.id, { roles: [...user.roles, role] });
+    return this.mustExist(await this.users.grantRole(user.id, role));
+  }
+
+  /** A user found a moment ago cannot vanish (users are never deleted); if one did, say so. */
+  private mustExist(user: UserRow | null): UserRow {
+    if (!user) throw notFound("User");
+    return user;
   }
 
   private requireUser(viewer: Viewer): string {

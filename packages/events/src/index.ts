@@ -1,0 +1,13 @@
+export * from "./envelope";
+export * from "./catalog";
+export * from "./sql";
+export * from "./outbox";
+export * from "./relay";
+export * from "./transport";
+export * from "./embedded-transport";
+export * from "./kafka-transport";
+export * from "./consumer";
+export * from "./config";
+export { backoffDelay } from "./wakeup";
+export * from "./subgraph-events";
+export * from "./open-transport";

@@ -1,0 +1,76 @@
+import type { CourseSnapshot } from "@campus/events";
+import { byKey, type LoaderRegistry } from "@campus/subgraph";
+import type { CatalogCourse } from "./catalog-client";
+import type { EnrollmentPrisma, Prisma } from "./prisma";
+
+type Row = {
+  courseId: string;
+  status: string;
+  priceAmount: number;
+  priceCurrency: string;
+  capacity: number | null;
+  moduleIds: string[];
+};
+
+function toCourse(row: Row): CatalogCourse {
+  return {
+    id: row.courseId,
+    status: row.status as CatalogCourse["status"],
+    price: { amount: row.priceAmount, currency: row.priceCurrency },
+    capacity: row.capacity,
+    modules: row.moduleIds.map((id) => ({ id })),
+  };
+}
+
+/** Enrollment's copy of the course facts it decides on (see events/course-projection.ts). */
+export class CourseProjectionRepository {
+  constructor(private readonly prisma: EnrollmentPrisma) {}
+
+  byId(id: string, loaders: LoaderRegistry): Promise<CatalogCourse | null> {
+    return loaders
+      .get<string, CatalogCourse | null>("projection:course", async (ids) => {
+        const rows = await this.prisma.courseProjection.findMany({ where: { courseId: { in: [...ids] } } });
+        return byKey(ids, rows.map(toCourse), (course) => course.id);
+      })
+      .load(id);
+  }
+
+  /**
+   * Applies a snapshot unless the projection already holds a newer revision:
+   * insert when absent, then update only an older row, so a late or replayed
+   * event never rolls the course back.
+   */
+  async apply(tx: Prisma.TransactionClient, snapshot: CourseSnapshot): Promise<void> {
+    const data = {
+      revision: snapshot.revision,
+      status: snapshot.status,
+      priceAmount: snapshot.price.amount,
+      priceCurrency: snapshot.price.currency,
+      capacity: snapshot.capacity,
+      moduleIds: snapshot.moduleIds,
+    };
+    await tx.courseProjection.createMany({ data: [{ courseId: snapshot.courseId, ...data }], skipDuplicates: true });
+    await tx.courseProjection.updateMany({
+      where: { courseId: snapshot.courseId, revision: { lt: snapshot.revision } },
+      data,
+    });
+  }
+
+  /** Keeps what catalog answered directly, as revision 0: any event replaces it. */
+  async remember(course: CatalogCourse): Promise<void> {
+    await this.prisma.courseProjection.createMany({
+      data: [
+        {
+          courseId: course.id,
+          revision: 0,
+          status: course.status,
+          priceAmount: course.price.amount,
+          priceCurrency: course.price.currency,
+          capacity: course.capacity,
+          moduleIds: course.modules.map((module) => module.id),
+        },
+      ],
+      skipDuplicates: true,
+    });
+  }
+}
