@@ -83,6 +83,8 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
     gateway,
     introspection: tools.introspection,
     includeStacktraceInErrorResponses: false,
+    // the process drains and stops on SIGTERM itself; Apollo's handler would re-raise the signal and exit 1
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
     logger,
     plugins,

@@ -452,8 +452,35 @@ describe("authorization matrix: completeness", () => {
 
 type Digest = Record<string, string | null>;
 
-/** md5 of every row of every table of every subgraph's schema. */
+/**
+ * Waits until every outbox is published and enrollment's consumer has applied
+ * everything, so effects of earlier allowed calls (projection, recomputed
+ * progress) cannot land between the two digests of a denied call.
+ */
+async function settleEvents(campus: TestCampus): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    let pending = 0;
+    for (const db of Object.values(campus.databases)) {
+      const [row] = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM "${db.schema}"."OutboxEvent" WHERE "publishedAt" IS NULL`,
+      );
+      pending += Number(row!.n);
+    }
+    const health = await campus.events.enrollment.health();
+    const consumers = Object.values(health.consumers as Record<string, { lag: number }>);
+    if (pending === 0 && consumers.every((consumer) => consumer.lag === 0)) return;
+    if (Date.now() > deadline) throw new Error("events did not settle");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * md5 of every row of every table of every subgraph's schema. An outbox row
+ * counts by its event id: the relay stamps publishedAt in the background.
+ */
 async function digestTables(campus: TestCampus): Promise<Digest> {
+  await settleEvents(campus);
   const digest: Digest = {};
   for (const db of Object.values(campus.databases)) {
     const tables = await db.query<{ table_name: string }>(
@@ -464,7 +491,8 @@ async function digestTables(campus: TestCampus): Promise<Digest> {
     if (tables.length === 0) throw new Error(`no tables in schema ${db.schema}`);
     const columns = tables.map(
       ({ table_name }, i) =>
-        `(SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM "${db.schema}"."${table_name}" t) AS d${i}`,
+        `(SELECT md5(string_agg(${table_name === "OutboxEvent" ? `t."eventId"` : "t::text"}, ',' ORDER BY t::text))
+            FROM "${db.schema}"."${table_name}" t) AS d${i}`,
     );
     const [row] = await db.query<Record<string, string | null>>(`SELECT ${columns.join(", ")}`);
     tables.forEach(({ table_name }, i) => (digest[`${db.schema}.${table_name}`] = row![`d${i}`] ?? null));

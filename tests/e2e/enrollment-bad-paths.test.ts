@@ -174,17 +174,7 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       });
     });
 
-    /**
-     * KNOWN BUG: enrolling in a draft answers INTERNAL "Internal server error"
-     * instead of CONFLICT "Course is not open for enrollment". Enrollment's
-     * CatalogClient asks catalog's `_entities` for `modules { id }`, and
-     * catalog's `mayReadDraftContent` shield rule refuses a draft's modules to
-     * the (anonymous) service call; the entity comes back null with a
-     * FORBIDDEN error, which the client reports as CatalogUnavailableError.
-     * `it.failing` keeps the suite green while the bug stands and turns red
-     * once it is fixed: then make this an `it`.
-     */
-    it.failing("a draft course: CONFLICT “Course is not open for enrollment” (known bug: INTERNAL)", () => {
+    it("a draft course: CONFLICT “Course is not open for enrollment”", () => {
       expect(draftRefusal).toEqual({ code: "CONFLICT", message: "Course is not open for enrollment", data: null });
     });
 

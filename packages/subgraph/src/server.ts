@@ -50,6 +50,8 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     schema: options.schema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    // runUntilSignalled drains and stops on SIGTERM; Apollo's own handler would re-raise the signal and exit 1
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
     logger,
     plugins: [

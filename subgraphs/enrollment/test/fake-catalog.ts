@@ -30,7 +30,12 @@ export class FakeCatalog {
         res.end(
           JSON.stringify(
             ok
-              ? { data: { _entities: ids.map((id) => this.courses.get(id) ?? null) } }
+              ? {
+                  data: {
+                    facts: ids.map((id) => this.courses.get(id) ?? null),
+                    modules: ids.map((id) => this.courses.get(id) ?? null),
+                  },
+                }
               : { errors: [{ message: "bad request" }] },
           ),
         );

@@ -29,11 +29,23 @@ export class CatalogUnavailableError extends Error {
   override name = "CatalogUnavailableError";
 }
 
-const ENTITIES_QUERY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Course { id status price { amount currency } capacity modules { id } } } }`;
+/**
+ * Facts and modules in two lookups of one request: catalog shows a draft's
+ * modules only to its instructor, so for a draft the second lookup is
+ * refused while the first still says "DRAFT" (and enrollment never needs a
+ * draft's modules).
+ */
+const ENTITIES_QUERY = `query($r: [_Any!]!) {
+  facts: _entities(representations: $r) { ... on Course { id status price { amount currency } capacity } }
+  modules: _entities(representations: $r) { ... on Course { modules { id } } }
+}`;
 
 interface EntitiesResponse {
-  data?: { _entities?: (CatalogCourse | null)[] } | null;
-  errors?: { message: string }[];
+  data?: {
+    facts?: (Omit<CatalogCourse, "modules"> | null)[];
+    modules?: ({ modules: { id: string }[] } | null)[] | null;
+  } | null;
+  errors?: { message: string; path?: (string | number)[] }[];
 }
 
 /**
@@ -92,11 +104,14 @@ export class CatalogClient {
       this.logger.error({ err: error, url: this.url, courses: ids.length }, "catalog request failed");
       throw new CatalogUnavailableError(`catalog did not answer: ${(error as Error).message}`);
     }
-    const entities = payload.data?._entities;
-    if (payload.errors?.length || !Array.isArray(entities) || entities.length !== ids.length) {
+    const facts = payload.data?.facts;
+    const unexpected = payload.errors?.filter((error) => error.path?.[0] !== "modules") ?? [];
+    if (unexpected.length > 0 || !Array.isArray(facts) || facts.length !== ids.length) {
       this.logger.error({ errors: payload.errors, url: this.url }, "catalog answered _entities with errors");
       throw new CatalogUnavailableError("catalog could not resolve courses");
     }
-    return entities.map((course) => course ?? null);
+    return facts.map((course, i) =>
+      course ? { ...course, modules: payload.data?.modules?.[i]?.modules ?? [] } : null,
+    );
   }
 }
