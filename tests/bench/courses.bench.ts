@@ -230,7 +230,7 @@ async function main(): Promise<number> {
     const { enrollments } = campus.services.enrollment;
     // identity's User reference resolver calls UserRepository.byId; the running subgraph does not
     // expose its instance, so this is the same class on a Prisma client over the same counted database
-    const users = new UserRepository(identityPrisma);
+    const users = new UserRepository(identityPrisma, campus.events.identity.outbox);
     const anonymous = { userId: null, roles: [] };
 
     async function inProcess(): Promise<string> {
