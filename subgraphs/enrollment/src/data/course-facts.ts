@@ -7,14 +7,13 @@ import type { CourseProjectionRepository } from "./course-projection";
 /**
  * Where enrollment's rules get course facts (status, price, capacity,
  * modules). Catalog owns them; enrollment keeps a projection fed by catalog's
- * events, so enrolling and recording progress do not call catalog and keep
- * working while it is down.
+ * events, which arrive a moment after catalog commits.
  *
- * Events arrive a moment after catalog commits. So an answer that would turn
- * the learner away (unknown course, not published, paid, module not in the
- * course) is confirmed with catalog before it is given, and a course the
- * projection has not seen yet is fetched once and remembered. The one stale
- * answer left is a yes in the moment between an archive and its event.
+ * Progress reads the projection, and confirms with catalog only an answer
+ * that would refuse (a module the projection does not know yet). Enrolling
+ * grants access, so it decides on catalog's live answer (`confirm`) and
+ * falls back to the projection only while catalog cannot be reached. A
+ * course the projection has not seen is fetched once and remembered.
  */
 export class CourseFacts {
   /** Misses in flight: a burst of enrolls in a course the projection lacks asks catalog once. */

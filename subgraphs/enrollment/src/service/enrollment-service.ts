@@ -30,8 +30,9 @@ export class EnrollmentService {
 
   async enroll(viewer: Viewer, courseId: string, loaders = new LoaderRegistry()): Promise<EnrollmentRow> {
     const userId = requireUser(viewer);
-    let course = await this.courses.course(courseId, loaders);
-    if (!isOpenAndFree(course)) course = await this.courses.confirm(courseId, course);
+    // Enrolling grants access (and will take payment): decided on catalog's live answer;
+    // the projection answers only while catalog cannot be reached.
+    const course = await this.courses.confirm(courseId, await this.courses.course(courseId, loaders));
     if (!course) throw notFound("Course");
     if (course.status !== "PUBLISHED") throw conflict("Course is not open for enrollment");
     if (course.price.amount > 0) throw paymentRequired("This course is paid; paid enrollment is not available yet");
@@ -199,8 +200,6 @@ function assertCanRead(viewer: Viewer, enrollment: EnrollmentRow) {
     throw forbidden("Only the learner or an admin can see this enrollment");
   }
 }
-
-const isOpenAndFree = (course: CatalogCourse | null) => course?.status === "PUBLISHED" && course.price.amount === 0;
 
 const hasModule = (course: CatalogCourse | null, moduleId: string) =>
   course?.modules.some((module) => module.id === moduleId) ?? false;
