@@ -1,8 +1,8 @@
-import { fork, spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
+import { LoadGenerator, type LoadResult } from "./load-generator";
 
 /**
  * The federation tax on the `Courses` operation of shared/api/mvp.graphql (as
@@ -70,100 +70,6 @@ const SUBGRAPHS = ["catalog", "identity", "enrollment"] as const;
 type Subgraph = (typeof SUBGRAPHS)[number];
 
 const write = (line = "") => process.stdout.write(`${line}\n`);
-
-// ---- load generator (child process) ------------------------------------------
-
-interface LoadJob {
-  url: string;
-  body: string;
-  expectBody: string;
-  seconds: number;
-  connections: number;
-}
-
-interface LoadResult {
-  seconds: number;
-  /** Per-response latency in ms, 2xx only. */
-  latencies: number[];
-  /** Requests sent, including those still in flight when the time was up. */
-  sent: number;
-  problems: Record<string, number>;
-}
-
-interface AutocannonInstance {
-  on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, ms: number) => void): void;
-}
-type Autocannon = (
-  options: Record<string, unknown>,
-  done: (error: Error | null, result: Record<string, any>) => void,
-) => AutocannonInstance;
-
-function runLoad(job: LoadJob): Promise<LoadResult> {
-  // autocannon ships no types; the two calls used here are typed above.
-  const autocannon = createRequire(__filename)("autocannon") as Autocannon;
-  const latencies: number[] = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: job.url,
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: job.body,
-        expectBody: job.expectBody,
-        duration: job.seconds,
-        connections: job.connections,
-        pipelining: 1,
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        resolve({
-          seconds: result.duration,
-          latencies,
-          sent: result.requests.sent,
-          problems: {
-            non2xx: result.non2xx,
-            errors: result.errors,
-            timeouts: result.timeouts,
-            mismatches: result.mismatches,
-          },
-        });
-      },
-    );
-    instance.on("response", (_client, statusCode, _bytes, ms) => {
-      if (statusCode >= 200 && statusCode < 300) latencies.push(ms);
-    });
-  });
-}
-
-function loadWorker() {
-  process.on("message", (job: LoadJob) => {
-    runLoad(job).then(
-      (result) => process.send!({ result }),
-      (error: unknown) => process.send!({ error: String(error) }),
-    );
-  });
-}
-
-class LoadGenerator {
-  private readonly child: ChildProcess = fork(__filename, ["--load-worker"], { stdio: "inherit" });
-
-  run(job: LoadJob): Promise<LoadResult> {
-    return new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`load generator exited (${code})`));
-      this.child.once("exit", onExit);
-      this.child.once("message", (message: { result?: LoadResult; error?: string }) => {
-        this.child.off("exit", onExit);
-        if (message.error) reject(new Error(message.error));
-        else resolve(message.result!);
-      });
-      this.child.send(job);
-    });
-  }
-
-  stop() {
-    this.child.kill();
-  }
-}
 
 // ---- figures ------------------------------------------------------------------
 
@@ -436,9 +342,7 @@ function needsTestsTsconfig(): boolean {
   );
 }
 
-if (process.argv.includes("--load-worker")) {
-  loadWorker();
-} else if (needsTestsTsconfig()) {
+if (needsTestsTsconfig()) {
   const child = spawn(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], {
     stdio: "inherit",
     env: { ...process.env, SWC_NODE_PROJECT: path.resolve(__dirname, "../tsconfig.json") },

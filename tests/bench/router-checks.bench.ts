@@ -1,9 +1,9 @@
-import { fork, spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import type { SharedStore } from "@campus/kv";
+import { LoadGenerator, type LoadJob } from "./load-generator";
 
 /**
  * What the router's per-request checks cost: throughput of the `Courses`
@@ -85,102 +85,6 @@ const VARIABLES = { first: 20 };
 
 const write = (line = "") => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// ---- load generator (child process) ------------------------------------------
-
-interface LoadJob {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-  expectBody: string;
-  seconds: number;
-  connections: number;
-}
-
-interface LoadResult {
-  seconds: number;
-  /** Per-response latency in ms, 2xx only. */
-  latencies: number[];
-  /** Requests sent, including those still in flight when the time was up. */
-  sent: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  mismatches: number;
-}
-
-interface AutocannonInstance {
-  on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, ms: number) => void): void;
-}
-type Autocannon = (
-  options: Record<string, unknown>,
-  done: (error: Error | null, result: Record<string, any>) => void,
-) => AutocannonInstance;
-
-function runLoad(job: LoadJob): Promise<LoadResult> {
-  // autocannon ships no types; the two calls used here are typed above.
-  const autocannon = createRequire(__filename)("autocannon") as Autocannon;
-  const latencies: number[] = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: job.url,
-        method: "POST",
-        headers: job.headers,
-        body: job.body,
-        expectBody: job.expectBody,
-        duration: job.seconds,
-        connections: job.connections,
-        pipelining: 1,
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        resolve({
-          seconds: result.duration,
-          latencies,
-          sent: result.requests.sent,
-          non2xx: result.non2xx,
-          errors: result.errors,
-          timeouts: result.timeouts,
-          mismatches: result.mismatches,
-        });
-      },
-    );
-    instance.on("response", (_client, statusCode, _bytes, ms) => {
-      if (statusCode >= 200 && statusCode < 300) latencies.push(ms);
-    });
-  });
-}
-
-function loadWorker() {
-  process.on("message", (job: LoadJob) => {
-    runLoad(job).then(
-      (result) => process.send!({ result }),
-      (error: unknown) => process.send!({ error: String(error) }),
-    );
-  });
-}
-
-class LoadGenerator {
-  private readonly child: ChildProcess = fork(__filename, ["--load-worker"], { stdio: "inherit" });
-
-  run(job: LoadJob): Promise<LoadResult> {
-    return new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`load generator exited (${code})`));
-      this.child.once("exit", onExit);
-      this.child.once("message", (message: { result?: LoadResult; error?: string }) => {
-        this.child.off("exit", onExit);
-        if (message.error) reject(new Error(message.error));
-        else resolve(message.result!);
-      });
-      this.child.send(job);
-    });
-  }
-
-  stop() {
-    this.child.kill();
-  }
-}
 
 // ---- store calls per request --------------------------------------------------
 
@@ -412,12 +316,7 @@ async function main(): Promise<number> {
         for (const ms of result.latencies) tally.latencies.push(ms);
         const roundRps = result.latencies.length / result.seconds;
         tally.rounds.push({ rps: roundRps, cpuPerRequest: cpuMicros / result.sent });
-        const problems = {
-          non2xx: result.non2xx,
-          errors: result.errors,
-          timeouts: result.timeouts,
-          mismatches: result.mismatches,
-        };
+        const { problems } = result;
         for (const [what, count] of Object.entries(problems)) {
           if (count > 0) tally.failures.push(`round ${round + 1}: ${count} ${what}`);
         }
@@ -534,9 +433,7 @@ function needsTestsTsconfig(): boolean {
   );
 }
 
-if (process.argv.includes("--load-worker")) {
-  loadWorker();
-} else if (needsTestsTsconfig()) {
+if (needsTestsTsconfig()) {
   const child = spawn(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], {
     stdio: "inherit",
     env: { ...process.env, SWC_NODE_PROJECT: path.resolve(__dirname, "../tsconfig.json") },

@@ -652,9 +652,18 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       expect(got).toEqual(expected);
     });
 
-    // Known gaps outside this test's reach (router/identity code); see the report.
-    it.todo("a disabled user's access token is refused at once (today it works until it expires, up to 15 min)");
-    it.todo("an access token carrying a revoked role is refused at once (today it works until it expires)");
-    it.todo("a FORBIDDEN refusal at the router answers HTTP 403 (today 500, see packages/errors HTTP_STATUS)");
+    it("answers a refusal at the router with HTTP 403 (401 when anonymous)", async () => {
+      const query = `{ users(first: 1) { totalCount } }`;
+      const learner = await campus.gql(query, {}, h.f.users.learner.accessToken);
+      expect({ status: learner.status, code: learner.errors?.[0]?.extensions?.code }).toEqual({
+        status: 403,
+        code: "FORBIDDEN",
+      });
+      const anonymous = await campus.gql(query);
+      expect({ status: anonymous.status, code: anonymous.errors?.[0]?.extensions?.code }).toEqual({
+        status: 401,
+        code: "UNAUTHENTICATED",
+      });
+    });
   },
 );
