@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from "jose";
-import { ANONYMOUS, isRole, type AccessTokenDenyList, type Viewer } from "@campus/auth";
+import { ANONYMOUS, isRole, type AccessTokenRevocation, type Viewer } from "@campus/auth";
 import { unauthenticated } from "@campus/errors";
 
 export interface TokenVerifierSettings {
@@ -21,7 +21,7 @@ export class TokenVerifier {
 
   constructor(
     private readonly settings: TokenVerifierSettings,
-    private readonly denyList: AccessTokenDenyList,
+    private readonly revocation: AccessTokenRevocation,
   ) {
     this.keys = createRemoteJWKSet(new URL(settings.jwksUrl), {
       cacheMaxAge: 10 * 60_000,
@@ -42,14 +42,23 @@ export class TokenVerifier {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         clockTolerance: this.settings.clockToleranceSeconds,
-        requiredClaims: ["sub", "exp", "jti"],
+        requiredClaims: ["sub", "exp", "jti", "sid"],
       }));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated("Access token has expired");
       if (error instanceof joseErrors.JOSEError) throw unauthenticated("Access token is invalid");
       throw error; // JWKS unreachable etc.: an outage, not the caller's fault
     }
-    if (await this.denyList.isRevoked(payload.jti!)) throw unauthenticated("Access token has been revoked");
+    if (typeof payload.sid !== "string" || (payload.stamp !== undefined && typeof payload.stamp !== "string")) {
+      throw unauthenticated("Access token is invalid");
+    }
+    const refusal = await this.revocation.refusal({
+      jti: payload.jti!,
+      sub: payload.sub!,
+      sid: payload.sid,
+      stamp: payload.stamp as string | undefined,
+    });
+    if (refusal) throw unauthenticated(refusal);
     const roles = Array.isArray(payload.roles)
       ? (payload.roles as unknown[]).filter((r): r is string => typeof r === "string")
       : [];
@@ -57,9 +66,9 @@ export class TokenVerifier {
       userId: payload.sub!,
       roles: roles.filter(isRole),
       clientIp,
-      ...(typeof payload.sid === "string"
-        ? { sessionId: payload.sid, tokenId: payload.jti!, tokenExpiresAt: payload.exp! * 1000 }
-        : {}),
+      sessionId: payload.sid,
+      tokenId: payload.jti!,
+      tokenExpiresAt: payload.exp! * 1000,
     };
   }
 }

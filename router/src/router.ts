@@ -4,7 +4,7 @@ import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import { AccessTokenDenyList } from "@campus/auth";
+import { AccessTokenRevocation } from "@campus/auth";
 import { createErrorFormatter } from "@campus/errors";
 import { serveGraphQL } from "@campus/http";
 import type { SharedStore } from "@campus/kv";
@@ -50,7 +50,7 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
       audience: config.JWT_AUDIENCE,
       clockToleranceSeconds: config.JWT_CLOCK_TOLERANCE_SECONDS,
     },
-    new AccessTokenDenyList(options.store),
+    new AccessTokenRevocation(options.store),
   );
 
   // Order matters: who may call (RBAC) before how often (rate limit) before how much (cost).

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AccessTokenDenyList } from "@campus/auth";
+import { AccessTokenRevocation } from "@campus/auth";
 import { MemoryStore, RedisStore, type SharedStore } from "@campus/kv";
 import { redisUrlOrSkipReason } from "@campus/testkit";
 import { RefreshSessions } from "../../subgraphs/identity/src/service/refresh-sessions";
@@ -30,6 +30,14 @@ describe.each(implementations)("SharedStore contract: %s", (_name, create) => {
     expect(await store.get(k)).toBe("v1");
     await store.del(k);
     expect(await store.get(k)).toBeNull();
+  });
+
+  it("getMany reads several keys at once, null for the missing ones", async () => {
+    const [a, b, missing] = [key(), key(), key()];
+    await store.set(a, "1");
+    await store.set(b, "2", 10_000);
+    expect(await store.getMany([a, missing, b])).toEqual(["1", null, "2"]);
+    expect(await store.getMany([])).toEqual([]);
   });
 
   it("expires values after their TTL", async () => {
@@ -91,28 +99,62 @@ describe.each(implementations)("SharedStore contract: %s", (_name, create) => {
     expect(results.filter((r) => r.allowed)).toHaveLength(10);
   });
 
-  describe("deny-list", () => {
-    it("revokes a token id until the token would have expired", async () => {
-      const denyList = new AccessTokenDenyList(store);
-      const jti = key();
-      expect(await denyList.isRevoked(jti)).toBe(false);
-      await denyList.revoke(jti, Date.now() + 80);
-      expect(await denyList.isRevoked(jti)).toBe(true);
-      await new Promise((r) => setTimeout(r, 150));
-      expect(await denyList.isRevoked(jti)).toBe(false);
+  describe("access-token revocation", () => {
+    const claims = (over: Partial<{ jti: string; sub: string; sid: string; stamp: string }> = {}) => ({
+      jti: key(),
+      sub: key(),
+      sid: key(),
+      ...over,
     });
 
-    it("does not store tokens that already expired", async () => {
-      const denyList = new AccessTokenDenyList(store);
-      const jti = key();
-      await denyList.revoke(jti, Date.now() - 1);
-      expect(await denyList.isRevoked(jti)).toBe(false);
+    it("denies one token id until the token would have expired, and never an expired one", async () => {
+      const revocation = new AccessTokenRevocation(store);
+      const token = claims();
+      await revocation.sessionStarted(token.sid, token.sub, 10_000);
+      expect(await revocation.refusal(token)).toBeNull();
+      await revocation.denyToken(token.jti, Date.now() + 80);
+      expect(await revocation.refusal(token)).toMatch(/revoked/);
+      expect(await revocation.refusal({ ...token, jti: key() })).toBeNull();
+      await new Promise((r) => setTimeout(r, 150));
+      expect(await revocation.refusal(token)).toBeNull();
+      const stale = claims();
+      await revocation.denyToken(stale.jti, Date.now() - 1);
+      expect(await store.get(`denied-jti:${stale.jti}`)).toBeNull();
+    });
+
+    it("refuses tokens of a session that ended, or that belongs to someone else", async () => {
+      const revocation = new AccessTokenRevocation(store);
+      const token = claims();
+      expect(await revocation.refusal(token)).toMatch(/session/);
+      await revocation.sessionStarted(token.sid, token.sub, 10_000);
+      expect(await revocation.refusal(token)).toBeNull();
+      expect(await revocation.refusal({ ...token, sub: key() })).toMatch(/session/);
+      await revocation.sessionEnded(token.sid);
+      expect(await revocation.refusal(token)).toMatch(/session/);
+      // an ended session is not brought back by a refresh that was under way
+      expect(await revocation.sessionExtended(token.sid, token.sub, 10_000)).toBe(false);
+      expect(await revocation.isSessionLive(token.sid)).toBe(false);
+    });
+
+    it("refuses tokens issued before the security stamp changed, and accepts the new stamp", async () => {
+      const revocation = new AccessTokenRevocation(store);
+      const token = claims();
+      await revocation.sessionStarted(token.sid, token.sub, 10_000);
+      expect(await revocation.securityStamp(token.sub)).toBeUndefined();
+      await revocation.renewSecurityStamp(token.sub, 10_000);
+      const stamp = await revocation.securityStamp(token.sub);
+      expect(stamp).toEqual(expect.any(String));
+      expect(await revocation.refusal(token)).toMatch(/refresh/);
+      expect(await revocation.refusal({ ...token, stamp: "older" })).toMatch(/refresh/);
+      expect(await revocation.refusal({ ...token, stamp })).toBeNull();
+      await revocation.renewSecurityStamp(token.sub, 10_000);
+      expect(await revocation.refusal({ ...token, stamp })).toMatch(/refresh/);
     });
   });
 
   describe("refresh-token store", () => {
     it("rotates a token and refuses the old one, revoking the family on reuse", async () => {
-      const sessions = new RefreshSessions(store, 60_000);
+      const sessions = new RefreshSessions(store, new AccessTokenRevocation(store), 60_000);
       const userId = key();
       const first = await sessions.start(userId);
       const second = await sessions.rotate(first.refreshToken);
@@ -123,7 +165,7 @@ describe.each(implementations)("SharedStore contract: %s", (_name, create) => {
     });
 
     it("lets exactly one of two concurrent refreshes with the same token through", async () => {
-      const sessions = new RefreshSessions(store, 60_000);
+      const sessions = new RefreshSessions(store, new AccessTokenRevocation(store), 60_000);
       const started = await sessions.start(key());
       const results = await Promise.allSettled([
         sessions.rotate(started.refreshToken),
@@ -133,7 +175,7 @@ describe.each(implementations)("SharedStore contract: %s", (_name, create) => {
     });
 
     it("revokeAll keeps only the named session", async () => {
-      const sessions = new RefreshSessions(store, 60_000);
+      const sessions = new RefreshSessions(store, new AccessTokenRevocation(store), 60_000);
       const userId = key();
       const a = await sessions.start(userId);
       const b = await sessions.start(userId);
@@ -143,7 +185,7 @@ describe.each(implementations)("SharedStore contract: %s", (_name, create) => {
     });
 
     it("refuses an unknown token", async () => {
-      const sessions = new RefreshSessions(store, 60_000);
+      const sessions = new RefreshSessions(store, new AccessTokenRevocation(store), 60_000);
       await expect(sessions.rotate("not-a-token")).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     });
   });

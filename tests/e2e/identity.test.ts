@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt } from "jose";
 import { signIdentityHeaders } from "@campus/auth";
-import { backends, registerUser, startTestCampus, type TestCampus } from "@campus/testkit";
+import { backends, registerAdmin, registerUser, startTestCampus, type TestCampus } from "@campus/testkit";
 
 const REGISTER = `mutation Register($input: RegisterInput!) { register(input: $input) { accessToken refreshToken expiresIn user { id email name roles } } }`;
 const LOGIN = `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken expiresIn user { id email name roles } } }`;
@@ -100,6 +100,92 @@ describe.each(backends())("identity through the router (%s)", (backend) => {
     expect(replay.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     const legit = await campus.gql(REFRESH, { refreshToken: first.data.refreshTokens.refreshToken });
     expect(legit.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  describe("access tokens stop working with the session or the role they stood for", () => {
+    const CHANGE_PASSWORD = `mutation ChangePassword($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }`;
+    const GRANT = `mutation Grant($userId: ID!, $role: Role!) { grantRole(userId: $userId, role: $role) { roles } }`;
+    const REVOKE = `mutation Revoke($userId: ID!, $role: Role!) { revokeRole(userId: $userId, role: $role) { roles } }`;
+    const DISABLE = `mutation Disable($userId: ID!) { disableUser(userId: $userId) { status } }`;
+    const USERS = `query Users { users(first: 1) { totalCount } }`;
+    let admin: Awaited<ReturnType<typeof registerUser>>;
+    beforeAll(async () => {
+      admin = await registerAdmin(campus);
+    });
+    const refused = async (token: string) => {
+      const result = await campus.gql(ME, {}, token);
+      expect(result.status).toBe(401);
+      expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    };
+    const login = async (user: { email: string; password: string }) =>
+      (await campus.gql(LOGIN, { email: user.email, password: user.password })).data.login;
+
+    it("logout ends every access token of the session, not only the one presented", async () => {
+      const user = await registerUser(campus);
+      const refreshed = (await campus.gql(REFRESH, { refreshToken: user.refreshToken })).data.refreshTokens;
+      const other = await login(user);
+      expect((await campus.gql(LOGOUT, {}, refreshed.accessToken)).data).toEqual({ logout: true });
+      await refused(user.accessToken); // issued earlier in the same session, never presented to logout
+      await refused(refreshed.accessToken);
+      expect((await campus.gql(ME, {}, other.accessToken)).data.me.id).toBe(user.id); // another login lives on
+    });
+
+    it("refresh-token reuse also ends the access tokens of the family", async () => {
+      const user = await registerUser(campus);
+      const thief = (await campus.gql(REFRESH, { refreshToken: user.refreshToken })).data.refreshTokens;
+      expect((await campus.gql(ME, {}, thief.accessToken)).data.me.id).toBe(user.id);
+      await campus.gql(REFRESH, { refreshToken: user.refreshToken }); // the victim replays the rotated token
+      await refused(thief.accessToken);
+      await refused(user.accessToken);
+    });
+
+    it("changePassword ends the other sessions' access tokens and keeps the caller's", async () => {
+      const user = await registerUser(campus);
+      const elsewhere = await login(user);
+      const changed = await campus.gql(
+        CHANGE_PASSWORD,
+        { currentPassword: user.password, newPassword: "a brand new passphrase" },
+        user.accessToken,
+      );
+      expect(changed.data).toEqual({ changePassword: true });
+      await refused(elsewhere.accessToken);
+      expect((await campus.gql(REFRESH, { refreshToken: elsewhere.refreshToken })).errors?.[0]?.extensions?.code).toBe(
+        "UNAUTHENTICATED",
+      );
+      expect((await campus.gql(ME, {}, user.accessToken)).data.me.id).toBe(user.id);
+      expect((await campus.gql(REFRESH, { refreshToken: user.refreshToken })).errors).toBeUndefined();
+    });
+
+    it("disableUser ends the user's access tokens at once", async () => {
+      const user = await registerUser(campus);
+      expect((await campus.gql(ME, {}, user.accessToken)).data.me.id).toBe(user.id);
+      const disabled = await campus.gql(DISABLE, { userId: user.id }, admin.accessToken);
+      expect(disabled.data.disableUser.status).toBe("DISABLED");
+      await refused(user.accessToken);
+      expect((await campus.gql(REFRESH, { refreshToken: user.refreshToken })).errors?.[0]?.extensions?.code).toBe(
+        "UNAUTHENTICATED",
+      );
+    });
+
+    it("revokeRole refuses tokens that carry the role; a refresh in the same session carries the roles left", async () => {
+      const user = await registerUser(campus);
+      expect((await campus.gql(GRANT, { userId: user.id, role: "ADMIN" }, admin.accessToken)).errors).toBeUndefined();
+      const elevated = (await campus.gql(REFRESH, { refreshToken: user.refreshToken })).data.refreshTokens;
+      expect((await campus.gql(USERS, {}, elevated.accessToken)).data.users.totalCount).toBeGreaterThan(0);
+
+      const revoked = await campus.gql(REVOKE, { userId: user.id, role: "ADMIN" }, admin.accessToken);
+      expect(revoked.data.revokeRole.roles).toEqual(["LEARNER"]);
+      const stale = await campus.gql(USERS, {}, elevated.accessToken);
+      expect(stale.status).toBe(401);
+      expect(stale.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+
+      const renewed = (await campus.gql(REFRESH, { refreshToken: elevated.refreshToken })).data.refreshTokens;
+      expect(decodeJwt(renewed.accessToken).roles).toEqual(["LEARNER"]);
+      expect((await campus.gql(ME, {}, renewed.accessToken)).data.me.id).toBe(user.id);
+      expect((await campus.gql(USERS, {}, renewed.accessToken)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      // the admin who revoked is not affected
+      expect((await campus.gql(USERS, {}, admin.accessToken)).errors).toBeUndefined();
+    });
   });
 
   describe("forged tokens are UNAUTHENTICATED (401) and reach no subgraph", () => {

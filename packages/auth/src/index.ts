@@ -2,4 +2,4 @@ export * from "./viewer";
 export * from "./internal-identity";
 export * from "./rules";
 export { rootPermissions } from "./root-permissions";
-export { AccessTokenDenyList } from "./deny-list";
+export { AccessTokenRevocation, type AccessTokenClaims } from "./access-revocation";

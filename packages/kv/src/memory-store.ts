@@ -50,6 +50,10 @@ export class MemoryStore implements SharedStore {
     return this.readString(key);
   }
 
+  async getMany(keys: string[]) {
+    return keys.map((key) => this.readString(key));
+  }
+
   async set(key: string, value: string, ttlMs?: number) {
     this.write(key, value, ttlMs);
   }

@@ -49,6 +49,11 @@ export class RedisStore implements SharedStore {
     return this.redis.get(this.k(key));
   }
 
+  async getMany(keys: string[]) {
+    if (keys.length === 0) return [];
+    return this.redis.mget(keys.map((key) => this.k(key)));
+  }
+
   async set(key: string, value: string, ttlMs?: number) {
     if (ttlMs) await this.redis.set(this.k(key), value, "PX", ttlMs);
     else await this.redis.set(this.k(key), value);

@@ -6,6 +6,8 @@
  */
 export interface SharedStore {
   get(key: string): Promise<string | null>;
+  /** Several reads in one round trip (the router's per-request token checks). */
+  getMany(keys: string[]): Promise<(string | null)[]>;
   set(key: string, value: string, ttlMs?: number): Promise<void>;
   /** Sets only when the key is absent; true when it was set. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { AccessTokenDenyList } from "@campus/auth";
+import { AccessTokenRevocation } from "@campus/auth";
 import { SubgraphEvents, type EventTransport } from "@campus/events";
 import { applyMigrations, migrationsDir, type Database } from "@campus/database";
 import type { SharedStore } from "@campus/kv";
@@ -77,11 +77,12 @@ export async function createIdentitySubgraph(
     audience: config.JWT_AUDIENCE,
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
+  const revocation = new AccessTokenRevocation(runtime.store);
   const accounts = new AccountService(
     users,
     tokens,
-    new RefreshSessions(runtime.store, config.REFRESH_TOKEN_TTL_SECONDS * 1000),
-    new AccessTokenDenyList(runtime.store),
+    new RefreshSessions(runtime.store, revocation, config.REFRESH_TOKEN_TTL_SECONDS * 1000),
+    revocation,
     runtime.store,
     { maxFailures: config.LOGIN_MAX_FAILURES, windowMs: config.LOGIN_FAILURE_WINDOW_SECONDS * 1000 },
     logger,

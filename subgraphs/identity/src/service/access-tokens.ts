@@ -12,6 +12,8 @@ export interface AccessTokenSubject {
   userId: string;
   roles: string[];
   sessionId: string;
+  /** The account's security stamp, when it has one (see AccessTokenRevocation). */
+  securityStamp?: string;
 }
 
 /** Short-lived JWTs the router verifies against identity's JWKS. */
@@ -26,7 +28,8 @@ export class AccessTokenIssuer {
   }
 
   async issue(subject: AccessTokenSubject): Promise<string> {
-    return new SignJWT({ roles: subject.roles, sid: subject.sessionId })
+    const stamp = subject.securityStamp ? { stamp: subject.securityStamp } : {};
+    return new SignJWT({ roles: subject.roles, sid: subject.sessionId, ...stamp })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: this.keys.active.kid, typ: "JWT" })
       .setIssuer(this.settings.issuer)
       .setAudience(this.settings.audience)

@@ -7,7 +7,7 @@ import type { Role, UserRow } from "../data/prisma";
 import { isUniqueViolation, type UserFilter, type UserRepository } from "../data/user-repository";
 import type { AccessTokenIssuer } from "./access-tokens";
 import { assertPasswordPolicy, hashPassword, timingDummyHash, verifyPassword } from "./passwords";
-import type { AccessTokenDenyList } from "@campus/auth";
+import type { AccessTokenRevocation } from "@campus/auth";
 import type { RefreshSessions } from "./refresh-sessions";
 
 export interface Session {
@@ -41,7 +41,7 @@ export class AccountService {
     private readonly users: UserRepository,
     private readonly tokens: AccessTokenIssuer,
     private readonly sessions: RefreshSessions,
-    private readonly denyList: AccessTokenDenyList,
+    private readonly revocation: AccessTokenRevocation,
     private readonly store: SharedStore,
     private readonly throttle: LoginThrottle,
     private readonly logger: Logger,
@@ -49,8 +49,29 @@ export class AccountService {
 
   private async openSession(user: UserRow): Promise<Session> {
     const { refreshToken, sessionId } = await this.sessions.start(user.id);
-    const accessToken = await this.tokens.issue({ userId: user.id, roles: user.roles, sessionId });
-    return { accessToken, refreshToken, expiresIn: this.tokens.ttlSeconds, user };
+    const issued = await this.issueAccessToken(user.id, sessionId);
+    return { accessToken: issued.accessToken, refreshToken, expiresIn: this.tokens.ttlSeconds, user: issued.user };
+  }
+
+  /**
+   * The stamp is read before the account, so a role revoked in between gives
+   * a token the router refuses (and the client refreshes), never a token that
+   * carries the new stamp with the old roles.
+   */
+  private async issueAccessToken(userId: string, sessionId: string) {
+    const securityStamp = await this.revocation.securityStamp(userId);
+    const user = await this.users.findById(userId);
+    if (!user || user.status !== "ACTIVE") {
+      await this.sessions.revokeSession(userId, sessionId);
+      throw unauthenticated("Account is not active");
+    }
+    const accessToken = await this.tokens.issue({ userId, roles: user.roles, sessionId, securityStamp });
+    return { accessToken, user };
+  }
+
+  /** Long enough to outlive every access token issued before now, whatever the router's clock tolerance. */
+  private get stampLifetimeMs() {
+    return (this.tokens.ttlSeconds + 300) * 1000;
   }
 
   async register(input: { email: string; password: string; name: string }): Promise<Session> {
@@ -88,19 +109,14 @@ export class AccountService {
 
   async refresh(refreshToken: string) {
     const rotated = await this.sessions.rotate(refreshToken);
-    const user = await this.users.findById(rotated.userId);
-    if (!user || user.status !== "ACTIVE") {
-      await this.sessions.revokeSession(rotated.userId, rotated.sessionId);
-      throw unauthenticated("Account is not active");
-    }
-    const accessToken = await this.tokens.issue({ userId: user.id, roles: user.roles, sessionId: rotated.sessionId });
+    const { accessToken } = await this.issueAccessToken(rotated.userId, rotated.sessionId);
     return { accessToken, refreshToken: rotated.refreshToken, expiresIn: this.tokens.ttlSeconds };
   }
 
   async logout(viewer: Viewer): Promise<boolean> {
     const userId = this.requireUser(viewer);
     if (viewer.sessionId) await this.sessions.revokeSession(userId, viewer.sessionId);
-    if (viewer.tokenId && viewer.tokenExpiresAt) await this.denyList.revoke(viewer.tokenId, viewer.tokenExpiresAt);
+    if (viewer.tokenId && viewer.tokenExpiresAt) await this.revocation.denyToken(viewer.tokenId, viewer.tokenExpiresAt);
     return true;
   }
 
@@ -136,7 +152,10 @@ export class AccountService {
     if (role === "LEARNER") throw badInput("Every user keeps the LEARNER role");
     if (role === "ADMIN" && userId === viewer.userId) throw conflict("Admins cannot revoke their own ADMIN role");
     const user = await this.existing(userId);
-    return this.mustExist(await this.users.revokeRole(user.id, role));
+    const updated = this.mustExist(await this.users.revokeRole(user.id, role));
+    // after the write, and even when the role was already gone, so a retry finishes what a failure left
+    await this.revocation.renewSecurityStamp(user.id, this.stampLifetimeMs);
+    return updated;
   }
 
   async disableUser(viewer: Viewer, userId: string): Promise<UserRow> {

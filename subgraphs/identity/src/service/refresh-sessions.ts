@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { AccessTokenRevocation } from "@campus/auth";
 import type { SharedStore } from "@campus/kv";
 import { unauthenticated } from "@campus/errors";
 
@@ -15,7 +16,6 @@ interface StoredToken {
 }
 
 const tokenKey = (token: string) => `refresh:${createHash("sha256").update(token).digest("base64url")}`;
-const sessionKey = (sessionId: string) => `session:${sessionId}`;
 const userSessionsKey = (userId: string) => `user-sessions:${userId}`;
 
 export interface IssuedRefresh {
@@ -27,13 +27,15 @@ export interface IssuedRefresh {
 export class RefreshSessions {
   constructor(
     private readonly store: SharedStore,
+    /** Owns the session records, because the router checks them on every request. */
+    private readonly revocation: AccessTokenRevocation,
     private readonly ttlMs: number,
   ) {}
 
   /** A new login: a new family with its first token. */
   async start(userId: string): Promise<IssuedRefresh> {
     const sessionId = randomUUID();
-    await this.store.set(sessionKey(sessionId), userId, this.ttlMs);
+    await this.revocation.sessionStarted(sessionId, userId, this.ttlMs);
     await this.store.addToSet(userSessionsKey(userId), sessionId, this.ttlMs);
     return { refreshToken: await this.issue(userId, sessionId), sessionId, userId };
   }
@@ -51,7 +53,7 @@ export class RefreshSessions {
     const raw = await this.store.get(key);
     if (!raw) throw unauthenticated("Refresh token is invalid or expired");
     const record = JSON.parse(raw) as StoredToken;
-    if ((await this.store.get(sessionKey(record.sessionId))) === null) {
+    if (!(await this.revocation.isSessionLive(record.sessionId))) {
       throw unauthenticated("Session has been revoked");
     }
     const rotated = JSON.stringify({ ...record, state: "rotated" } satisfies StoredToken);
@@ -61,7 +63,10 @@ export class RefreshSessions {
       await this.revokeSession(record.userId, record.sessionId);
       throw unauthenticated("Refresh token was already used; the session has been revoked");
     }
-    await this.store.set(sessionKey(record.sessionId), record.userId, this.ttlMs);
+    // extend, never recreate: a session ended while this refresh ran stays ended
+    if (!(await this.revocation.sessionExtended(record.sessionId, record.userId, this.ttlMs))) {
+      throw unauthenticated("Session has been revoked");
+    }
     return {
       refreshToken: await this.issue(record.userId, record.sessionId),
       sessionId: record.sessionId,
@@ -70,7 +75,7 @@ export class RefreshSessions {
   }
 
   async revokeSession(userId: string, sessionId: string): Promise<void> {
-    await this.store.del(sessionKey(sessionId));
+    await this.revocation.sessionEnded(sessionId);
     await this.store.removeFromSet(userSessionsKey(userId), sessionId);
   }
 
