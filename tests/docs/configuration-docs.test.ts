@@ -1,7 +1,7 @@
 /**
  * docs/configuration.md and .env.example must describe the settings the code
- * really reads. The schemas are found, not listed: the router's and every
- * subgraphs/<name>/src/config.ts export a zod object named *ConfigSchema, so a
+ * really reads. The schemas are found, not listed: the router's, the embedded
+ * runtime's and every subgraphs/<name>/src/config.ts export a zod object named *ConfigSchema, so a
  * new subgraph or a new setting is covered without touching this file.
  *
  * Each check returns the problems it found; the last block feeds the checks
@@ -24,6 +24,7 @@ interface NamedSchema {
 function configSchemas(): NamedSchema[] {
   const files = [
     "router/src/config.ts",
+    "infra/embedded/src/config.ts",
     ...readdirSync(path.join(root, "subgraphs"))
       .map((name) => `subgraphs/${name}/src/config.ts`)
       .filter((file) => existsSync(path.join(root, file))),
@@ -179,7 +180,7 @@ describe("docs/configuration.md and .env.example", () => {
   });
 
   it("documents the variables service code reads from process.env directly", () => {
-    expect([...fromProcessEnv.keys()]).toEqual(expect.arrayContaining(["SEED_DEMO_DATA", "DATA_DIR"]));
+    expect([...fromProcessEnv.keys()]).toEqual(expect.arrayContaining(["LOG_LEVEL", "DATA_DIR"]));
     expect(undocumentedProcessEnv(fromProcessEnv, docs)).toEqual([]);
   });
 

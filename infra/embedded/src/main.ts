@@ -1,6 +1,5 @@
-import path from "node:path";
-import { REPO_ROOT } from "@campus/database";
 import { startCampus } from "./campus";
+import { loadEmbeddedConfig } from "./config";
 import { seedDemoData } from "./seed/seed";
 
 /**
@@ -10,10 +9,10 @@ import { seedDemoData } from "./seed/seed";
  */
 async function main() {
   const started = Date.now();
-  const dataDir = path.resolve(REPO_ROOT, process.env.DATA_DIR ?? ".data");
-  const campus = await startCampus({ dataDir });
+  const config = loadEmbeddedConfig();
+  const campus = await startCampus({ dataDir: config.dataDir });
   const { logger } = campus;
-  if (process.env.SEED_DEMO_DATA !== "false") {
+  if (config.SEED_DEMO_DATA) {
     const seed = await seedDemoData(campus);
     if (seed.seeded) logger.info({ courses: seed.courses }, "demo data loaded");
   }

@@ -1,12 +1,11 @@
-import path from "node:path";
-import { REPO_ROOT } from "@campus/database";
 import { startCampus } from "../campus";
+import { loadEmbeddedConfig } from "../config";
 import { seedDemoData } from "./seed";
 
 /** `pnpm seed`: loads the demo data into the embedded data directory (stop `pnpm dev` first: PGlite is single-process). */
 async function main() {
   const campus = await startCampus({
-    dataDir: path.resolve(REPO_ROOT, process.env.DATA_DIR ?? ".data"),
+    dataDir: loadEmbeddedConfig().dataDir,
     ports: { router: 0, identity: 0, catalog: 0, enrollment: 0 },
   });
   const result = await seedDemoData(campus);
