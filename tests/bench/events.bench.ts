@@ -14,6 +14,7 @@ import { EmbeddedTransport, OutboxRelay } from "@campus/events";
 import { MemoryStore } from "@campus/kv";
 import { createLogger } from "@campus/logging";
 import { countOf, createStreamTables, produce, streamConsumer, streamOutbox } from "../events/stream";
+import { runBenchmark } from "./bench-process";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -88,7 +89,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBenchmark("events", __filename, main);

@@ -1,8 +1,6 @@
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import path from "node:path";
 import type { SharedStore } from "@campus/kv";
+import { runBenchmark } from "./bench-process";
 import { LoadGenerator, type LoadJob } from "./load-generator";
 
 /**
@@ -424,30 +422,4 @@ async function main(): Promise<number> {
   }
 }
 
-/** @swc-node/register reads ./tsconfig.json; anywhere but tests/ there is none, and decorators would not compile. */
-function needsTestsTsconfig(): boolean {
-  return (
-    !process.env.SWC_NODE_PROJECT &&
-    !process.env.TS_NODE_PROJECT &&
-    !existsSync(path.join(process.cwd(), "tsconfig.json"))
-  );
-}
-
-if (needsTestsTsconfig()) {
-  const child = spawn(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], {
-    stdio: "inherit",
-    env: { ...process.env, SWC_NODE_PROJECT: path.resolve(__dirname, "../tsconfig.json") },
-  });
-  process.on("SIGTERM", () => child.kill("SIGTERM"));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
-} else {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(
-        `router-checks bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
-}
+runBenchmark("router-checks", __filename, main);
