@@ -320,7 +320,7 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       }
     });
 
-    // Filled by the test below; the known-bug test after it reads them.
+    // Filled by the test below; the one after it reads them.
     const userListing: { five?: number; fifty?: number } = {};
 
     it("admin: users → each user's enrollments → course → instructor: identity and catalog stay flat", async () => {
@@ -339,13 +339,12 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
     });
 
     /**
-     * KNOWN N+1 (enrollment subgraph): User.enrollments runs its page query and
-     * its count per user (UserEnrollmentResolver.enrollments → listForUser →
-     * EnrollmentRepository.pageForUser, no loader), so 50 users cost 100
-     * statements where 5 cost 10. `it.failing` keeps the suite green while the
-     * bug stands and turns red once it is fixed: then make this an `it`.
+     * User.enrollments is one batch per request: the users asked for the same
+     * page share one page query and one count (EnrollmentRepository.pageForUser
+     * → user-enrollment-pages.ts), so 50 users cost enrollment what 5 cost. A
+     * query per user would make the 50-user count ten times the 5-user one.
      */
-    it.failing("admin: users → each user's enrollments: enrollment stays flat too (known N+1)", () => {
+    it("admin: users → each user's enrollments: enrollment stays flat too", () => {
       expect(userListing.five).toBeDefined();
       expect(userListing.fifty).toBe(userListing.five);
     });

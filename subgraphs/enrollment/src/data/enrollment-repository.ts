@@ -1,8 +1,9 @@
 import { TRANSACTION_OPTIONS } from "@campus/database";
 import { prismaSql, type Emit, type Outbox } from "@campus/events";
-import { byKey, groupByKey, isUuid, type Keyset, type LoaderRegistry } from "@campus/subgraph";
+import { byKey, encodeCursor, groupByKey, isUuid, type Keyset, type LoaderRegistry } from "@campus/subgraph";
 import { Prisma, type EnrollmentPrisma, type EnrollmentRow } from "./prisma";
 import { EnrollmentWrites } from "./enrollment-writes";
+import { userEnrollmentPages, type UserEnrollmentPage } from "./user-enrollment-pages";
 
 /** Enrollments that hold a seat and count towards `enrollmentCount`. */
 export const SEAT_HOLDING = ["ACTIVE", "COMPLETED"] as const;
@@ -80,21 +81,27 @@ export class EnrollmentRepository {
       .load(enrollmentId);
   }
 
-  /** Keyset page, newest enrollment first; fetches one extra row to know if more exist. */
-  pageForUser(userId: string, take: number, after?: Keyset): Promise<[EnrollmentRow[], number]> {
-    if (!isUuid(userId)) return Promise.resolve([[], 0]);
-    const where: Prisma.EnrollmentWhereInput = { userId };
-    const keyset: Prisma.EnrollmentWhereInput | undefined = after
-      ? { OR: [{ enrolledAt: { lt: after.at } }, { enrolledAt: after.at, id: { lt: after.id } }] }
-      : undefined;
-    return Promise.all([
-      this.prisma.enrollment.findMany({
-        where: keyset ? { AND: [where, keyset] } : where,
-        orderBy: [{ enrolledAt: "desc" }, { id: "desc" }],
-        take: take + 1,
-      }),
-      this.prisma.enrollment.count({ where }),
-    ]);
+  /**
+   * Keyset page of the user's enrollments, newest first, fetching one extra row
+   * to know if more exist. Users asked for with the same page in one request
+   * (a listing of users, each with `enrollments`) share one page query and one
+   * count: see user-enrollment-pages.ts.
+   */
+  pageForUser(
+    userId: string,
+    take: number,
+    after: Keyset | undefined,
+    loaders: LoaderRegistry,
+  ): Promise<UserEnrollmentPage> {
+    if (!isUuid(userId)) return Promise.resolve({ rows: [], totalCount: 0 });
+    // The page is part of the loader name: one batch answers one (take, after),
+    // and a request may ask different users for different pages.
+    const page = `${take}:${after ? encodeCursor(after) : ""}`;
+    return loaders
+      .get<string, UserEnrollmentPage>(`enrollment:pageByUser:${page}`, (userIds) =>
+        userEnrollmentPages(this.prisma, userIds, take, after),
+      )
+      .load(userId);
   }
 }
 

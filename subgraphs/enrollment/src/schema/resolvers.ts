@@ -17,7 +17,7 @@ export class EnrollmentResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: SubgraphContext,
   ) {
-    return this.service.listForViewer(ctx.viewer, first, after);
+    return this.service.listForViewer(ctx.viewer, first, after, ctx.loaders);
   }
 
   @Query(() => Enrollment, { nullable: true, description: "The learner's own, or any for admins; null if unknown." })
@@ -87,8 +87,9 @@ export class UserEnrollmentResolver {
     @Root() user: UserEntity,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: SubgraphContext,
   ) {
     // Who may read this is the shield rule's job (schema/permissions.ts).
-    return this.service.listForUser(user.id, first, after);
+    return this.service.listForUser(user.id, first, after, ctx.loaders);
   }
 }

@@ -240,6 +240,31 @@ describe("EnrollmentService (PGlite + fake catalog over HTTP)", () => {
       expect(page2.pageInfo.hasNextPage).toBe(false);
       expect(await codeOf(h.service.listForViewer(viewer, 2, "garbage"))).toBe("BAD_USER_INPUT");
     });
+
+    it("lists many users' enrollments in one request for two statements, each as it would list alone", async () => {
+      const users = [learner(), learner(), learner()].map((viewer) => viewer.userId!);
+      for (const [index, userId] of users.entries()) {
+        for (let i = 0; i < index + 2; i += 1) await h.service.enroll({ userId, roles: [] }, h.catalog.add().id);
+      }
+      const alone = await Promise.all(users.map((userId) => h.service.listForUser(userId, 2, null)));
+      const after = alone[2]!.pageInfo.endCursor;
+      const aloneAfter = await Promise.all(users.map((userId) => h.service.listForUser(userId, 2, after)));
+
+      const loaders = new LoaderRegistry();
+      h.db.queries.reset();
+      const together = await Promise.all(users.map((userId) => h.service.listForUser(userId, 2, null, loaders)));
+      expect(h.db.queries.total).toBe(2);
+      expect(together).toEqual(alone);
+      expect(together.map((page) => [page.totalCount, page.pageInfo.hasNextPage])).toEqual([
+        [2, false],
+        [3, true],
+        [4, true],
+      ]);
+      // Another page in the same request is its own batch, not mixed up with the first.
+      expect(await Promise.all(users.map((userId) => h.service.listForUser(userId, 2, after, loaders)))).toEqual(
+        aloneAfter,
+      );
+    });
   });
 
   describe("Course fields", () => {

@@ -162,17 +162,31 @@ export class EnrollmentService {
     return enrollment;
   }
 
-  /** Who may list a user's enrollments is decided by the caller (shield rule or `viewer`). */
-  async listForUser(userId: string, first: number | null | undefined, after: string | null | undefined) {
+  /**
+   * Who may list a user's enrollments is decided by the caller (shield rule or
+   * `viewer`). Through `loaders`, the users of one request asked for the same
+   * page share its queries.
+   */
+  async listForUser(
+    userId: string,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    loaders = new LoaderRegistry(),
+  ) {
     const size = pageSize(first);
     const cursor = decodeCursor(after);
     if (cursor && !isUuid(cursor.id)) throw badInput("`after` is not a cursor this API issued");
-    const [rows, totalCount] = await this.enrollments.pageForUser(userId, size, cursor);
+    const { rows, totalCount } = await this.enrollments.pageForUser(userId, size, cursor, loaders);
     return { ...toConnection(rows, size, (row) => ({ at: row.enrolledAt, id: row.id })), totalCount };
   }
 
-  listForViewer(viewer: Viewer, first: number | null | undefined, after: string | null | undefined) {
-    return this.listForUser(requireUser(viewer), first, after);
+  listForViewer(
+    viewer: Viewer,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    loaders = new LoaderRegistry(),
+  ) {
+    return this.listForUser(requireUser(viewer), first, after, loaders);
   }
 
   enrollmentCount(courseId: string, loaders: LoaderRegistry): Promise<number> {
