@@ -33,6 +33,8 @@ const OWNER_OR_ADMIN: readonly Role[] = ["instructor", "admin"];
 const LEARNER_OR_ADMIN: readonly Role[] = ["learner", "admin"];
 const LEARNER_ONLY: readonly Role[] = ["learner"];
 const ADMIN_ONLY: readonly Role[] = ["admin"];
+/** An archived course: its instructor, admins and the learners enrolled in it. */
+const ARCHIVED_READERS: readonly Role[] = ["learner", "instructor", "admin"];
 
 /** Root field → roles allowed to call it. Every Query and Mutation field of the supergraph has a row. */
 const ROOT_MATRIX: Record<string, readonly Role[]> = {
@@ -76,12 +78,15 @@ const ROOT_MATRIX: Record<string, readonly Role[]> = {
 
 /**
  * Resource rules below the root fields (subgraphs' schema/permissions.ts and
- * services): who sees a draft, and whose personal fields. A draft is hidden
- * from others (null / absent, no error); a personal field is refused.
+ * services): who sees a draft or an archived course, and whose personal
+ * fields. A draft or archived course is hidden from others (null / absent, no
+ * error); a personal field is refused.
  */
 const RESOURCE_MATRIX: Record<string, readonly Role[]> = {
   "Query.course (a draft)": OWNER_OR_ADMIN,
   "Query.courseBySlug (a draft)": OWNER_OR_ADMIN,
+  "Query.course (archived, the learner enrolled)": ARCHIVED_READERS,
+  "Query.courseBySlug (archived, the learner enrolled)": ARCHIVED_READERS,
   "Query.courses (the owner's drafts)": OWNER_OR_ADMIN,
   "User.email (the instructor's)": OWNER_OR_ADMIN,
   "User.status (the instructor's)": OWNER_OR_ADMIN,
@@ -104,6 +109,8 @@ interface Fixtures {
   enrollmentId: string;
   /** A draft with two modules, owned by the instructor. */
   draft: Course;
+  /** Published, the learner enrolled, then archived; owned by the instructor. */
+  archived: Course;
 }
 
 interface Helpers {
@@ -398,6 +405,16 @@ const RESOURCE_CASES: Record<string, Case> = {
     prepare: async (_role, h) => ({ variables: { slug: h.f.draft.slug } }),
     visible: (data, h) => data.courseBySlug?.id === h.f.draft.id,
   },
+  "Query.course (archived, the learner enrolled)": {
+    query: `query($id: ID!) { course(id: $id) { id status description modules { id } } }`,
+    prepare: async (_role, h) => ({ variables: { id: h.f.archived.id } }),
+    visible: (data, h) => data.course?.id === h.f.archived.id,
+  },
+  "Query.courseBySlug (archived, the learner enrolled)": {
+    query: `query($slug: String!) { courseBySlug(slug: $slug) { id status description modules { id } } }`,
+    prepare: async (_role, h) => ({ variables: { slug: h.f.archived.slug } }),
+    visible: (data, h) => data.courseBySlug?.id === h.f.archived.id,
+  },
   "Query.courses (the owner's drafts)": {
     query: `query($filter: CourseFilter) { courses(first: 50, filter: $filter) { edges { node { id status } } } }`,
     prepare: async (_role, h) => ({
@@ -453,9 +470,10 @@ describe("authorization matrix: completeness", () => {
 type Digest = Record<string, string | null>;
 
 /**
- * Waits until every outbox is published and enrollment's consumer has applied
- * everything, so effects of earlier allowed calls (projection, recomputed
- * progress) cannot land between the two digests of a denied call.
+ * Waits until every outbox is published and the consumers of enrollment and
+ * catalog have applied everything, so effects of earlier allowed calls
+ * (projection, recomputed progress, catalog's course learners) cannot land
+ * between the two digests of a denied call.
  */
 async function settleEvents(campus: TestCampus): Promise<void> {
   const deadline = Date.now() + 20_000;
@@ -467,8 +485,10 @@ async function settleEvents(campus: TestCampus): Promise<void> {
       );
       pending += Number(row!.n);
     }
-    const health = await campus.events.enrollment.health();
-    const consumers = Object.values(health.consumers as Record<string, { lag: number }>);
+    const consumers: { lag: number }[] = [];
+    for (const events of [campus.events.enrollment, campus.events.catalog]) {
+      consumers.push(...Object.values((await events.health()).consumers as Record<string, { lag: number }>));
+    }
     if (pending === 0 && consumers.every((consumer) => consumer.lag === 0)) return;
     if (Date.now() > deadline) throw new Error("events did not settle");
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -566,13 +586,23 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       );
       const published = await course({ modules: 2, publish: true });
       const draft = await course({ modules: 2, publish: false });
+      const archived = await course({ modules: 1, publish: true });
+      await enroll(archived.id);
+      await must(
+        `mutation($id: ID!) { archiveCourse(id: $id) { id } }`,
+        { id: archived.id },
+        users.instructor.accessToken,
+      );
       const f: Fixtures = {
         users,
         categoryId: category.createCategory.id,
         published,
         enrollmentId: await enroll(published.id),
         draft,
+        archived,
       };
+      // catalog learns of the learner's enrollment in `archived` from enrollment's events
+      await settleEvents(campus);
 
       h = {
         campus,

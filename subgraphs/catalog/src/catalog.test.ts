@@ -1,4 +1,4 @@
-import { EmbeddedTransport } from "@campus/events";
+import { EmbeddedTransport, enrollmentCancelled, enrollmentCompleted, enrollmentCreated } from "@campus/events";
 import { createLogger } from "@campus/logging";
 import { randomUUID } from "node:crypto";
 import { signIdentityHeaders, type Viewer } from "@campus/auth";
@@ -88,6 +88,36 @@ async function publishedCourse(viewer: Viewer, title: string, extra: Record<stri
   const course = await catalog.courses.createCourse(viewer, courseInput(title, extra) as never);
   for (let n = 1; n <= modules; n += 1) await catalog.courses.addModule(viewer, course.id, { title: `Part ${n}` });
   return catalog.courses.publishCourse(viewer, course.id);
+}
+
+const BY_SLUG = `query($slug: String!) { courseBySlug(slug: $slug) { id } }`;
+const newLearner = (): Viewer => ({ userId: randomUUID(), roles: ["LEARNER"] });
+
+/** Publishes an enrollment event as enrollment's relay would; returns the enrollment id. */
+async function enrollmentEvent(
+  definition: typeof enrollmentCreated,
+  learner: Viewer,
+  courseId: string,
+  status: "ACTIVE" | "COMPLETED" | "CANCELLED",
+  enrollmentId: string = randomUUID(),
+) {
+  const data = { enrollmentId, userId: learner.userId!, courseId, status, progress: status === "COMPLETED" ? 1 : 0 };
+  await events.publish([
+    { topic: definition.topic, event: definition.create("/campus/enrollment", enrollmentId, data) },
+  ]);
+  return enrollmentId;
+}
+
+/** Waits until catalog's course-learners consumer has applied everything published so far. */
+async function untilLearnersApplied() {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const health = await catalog.events.health();
+    const consumer = (health.consumers as Record<string, { lag: number }>)["catalog.course-learners"];
+    if (consumer && consumer.lag === 0) return;
+    if (Date.now() > deadline) throw new Error("catalog.course-learners did not catch up");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 const listIds = async (viewer: Viewer, filter: Record<string, unknown>, first = 50) =>
@@ -218,14 +248,85 @@ describe("visibility", () => {
     expect(await listIds(admin, { instructorId: teacher.userId, status: "DRAFT" })).toEqual([draft.id]);
   });
 
-  it("takes archived courses out of the listing but keeps them readable by id", async () => {
+  it("takes archived courses out of the listing and keeps them readable only to editors and learners", async () => {
     const teacher = newInstructor();
+    const enrolled = newLearner();
+    const finished = newLearner();
+    const stranger = newLearner();
     const course = await publishedCourse(teacher, "Retiring Course");
+    await enrollmentEvent(enrollmentCreated, enrolled, course.id, "ACTIVE");
+    const finishing = await enrollmentEvent(enrollmentCreated, finished, course.id, "ACTIVE");
+    await enrollmentEvent(enrollmentCompleted, finished, course.id, "COMPLETED", finishing);
     expect(await listIds(anonymous, { instructorId: teacher.userId })).toEqual([course.id]);
     await catalog.courses.archiveCourse(teacher, course.id);
+    await untilLearnersApplied();
+
     expect(await listIds(anonymous, { instructorId: teacher.userId })).toEqual([]);
-    expect((await ok(anonymous, COURSE, { id: course.id })).course.status).toBe("ARCHIVED");
+    expect(await listIds(enrolled, { instructorId: teacher.userId })).toEqual([]);
     expect(await listIds(teacher, { instructorId: teacher.userId, status: "ARCHIVED" })).toEqual([course.id]);
+    for (const viewer of [teacher, admin, enrolled, finished]) {
+      expect((await ok(viewer, COURSE, { id: course.id })).course.status).toBe("ARCHIVED");
+      expect((await ok(viewer, BY_SLUG, { slug: course.slug })).courseBySlug.id).toBe(course.id);
+    }
+    for (const viewer of [anonymous, stranger, newInstructor()]) {
+      expect((await ok(viewer, COURSE, { id: course.id })).course).toBeNull();
+      expect((await ok(viewer, BY_SLUG, { slug: course.slug })).courseBySlug).toBeNull();
+    }
+  });
+
+  it("stops showing an archived course to a learner who cancelled, and again after re-enrolling", async () => {
+    const teacher = newInstructor();
+    const leaver = newLearner();
+    const course = await publishedCourse(teacher, "Left Course");
+    await catalog.courses.archiveCourse(teacher, course.id);
+    const enrollmentId = await enrollmentEvent(enrollmentCreated, leaver, course.id, "ACTIVE");
+    await enrollmentEvent(enrollmentCancelled, leaver, course.id, "CANCELLED", enrollmentId);
+    await untilLearnersApplied();
+    expect((await ok(leaver, COURSE, { id: course.id })).course).toBeNull();
+    expect((await ok(leaver, BY_SLUG, { slug: course.slug })).courseBySlug).toBeNull();
+
+    // An event older than the cancel, arriving late under its own id, does not roll the cancel back (eventTime).
+    const stale = enrollmentCreated.create("/campus/enrollment", enrollmentId, {
+      enrollmentId,
+      userId: leaver.userId!,
+      courseId: course.id,
+      status: "ACTIVE",
+      progress: 0,
+    });
+    await events.publish([{ topic: enrollmentCreated.topic, event: { ...stale, time: "2020-01-01T00:00:00.000Z" } }]);
+    await untilLearnersApplied();
+    expect((await ok(leaver, COURSE, { id: course.id })).course).toBeNull();
+
+    await enrollmentEvent(enrollmentCreated, leaver, course.id, "ACTIVE", enrollmentId);
+    await untilLearnersApplied();
+    expect((await ok(leaver, COURSE, { id: course.id })).course.id).toBe(course.id);
+  });
+
+  it("looks up the viewer's learner facts in one query for many archived courses", async () => {
+    const teacher = newInstructor();
+    const learner = newLearner();
+    const ids: string[] = [];
+    for (const title of ["Batch A", "Batch B", "Batch C"]) {
+      const course = await publishedCourse(teacher, title);
+      await enrollmentEvent(enrollmentCreated, learner, course.id, "ACTIVE");
+      await catalog.courses.archiveCourse(teacher, course.id);
+      ids.push(course.id);
+    }
+    await untilLearnersApplied();
+    const query = `query($a: ID!, $b: ID!, $c: ID!) { a: course(id: $a) { id } b: course(id: $b) { id } c: course(id: $c) { id } }`;
+    await ok(learner, query, { a: ids[0], b: ids[1], c: ids[2] }); // warms the course cache
+    db.queries.reset();
+    const data = await ok(learner, query, { a: ids[0], b: ids[1], c: ids[2] });
+    expect([data.a.id, data.b.id, data.c.id]).toEqual(ids);
+    expect(db.queries.total).toBe(1);
+  });
+
+  it("reports the course-learners consumer in /health/ready", async () => {
+    const response = await fetch(`${server.url}/health/ready`);
+    const body = (await response.json()) as { events: { consumers: Record<string, { processed: number }> } };
+    expect(response.status).toBe(200);
+    expect(body.events.consumers["catalog.course-learners"]).toMatchObject({ retries: 0, deadLetters: 0 });
+    expect(body.events.consumers["catalog.course-learners"]!.processed).toBeGreaterThan(0);
   });
 
   it("resolves references to courses of any status, in one batch, without leaking draft content", async () => {

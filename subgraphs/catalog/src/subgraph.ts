@@ -14,9 +14,11 @@ import { SubgraphEvents, type EventTransport } from "@campus/events";
 import { CatalogWrites } from "./data/catalog-writes";
 import { CategoryRepository } from "./data/category-repository";
 import { CourseCache } from "./data/course-cache";
+import { CourseLearnerRepository } from "./data/course-learners";
 import { CourseRepository } from "./data/course-repository";
 import { ModuleRepository } from "./data/module-repository";
 import { createCatalogPrisma } from "./data/prisma";
+import { courseLearnersConsumer } from "./events/course-learners";
 import { catalogPermissions } from "./schema/permissions";
 import { CourseFieldsResolver, CourseMutationResolver, CourseQueryResolver } from "./schema/resolvers";
 import { CategoryService } from "./service/category-service";
@@ -45,7 +47,7 @@ export function catalogSchema(
 export interface CatalogRuntime {
   db: Database;
   store: SharedStore;
-  /** Where the outbox relay publishes catalog's events. */
+  /** Where the outbox relay publishes catalog's events and catalog consumes enrollment's. */
   events: EventTransport;
   logger?: Logger;
 }
@@ -72,8 +74,23 @@ export async function createCatalogSubgraph(
     logger,
     pollMs: config.EVENTS_POLL_MS,
   });
+  // Who is enrolled where, from enrollment's events: decides who may still read an archived course.
+  const learners = new CourseLearnerRepository(prisma);
+  events.consume(
+    courseLearnersConsumer({ prisma, db: runtime.db, learners, logger, maxAttempts: config.EVENTS_MAX_ATTEMPTS }),
+  );
   const writes = new CatalogWrites(prisma, events.outbox);
-  const courses = new CourseService(courseRows, moduleRows, writes, categoryRows, categories, loaders, cache, logger);
+  const courses = new CourseService(
+    courseRows,
+    moduleRows,
+    writes,
+    categoryRows,
+    categories,
+    loaders,
+    cache,
+    learners,
+    logger,
+  );
 
   const resolvers = new Map<Function, unknown>([
     [CourseQueryResolver, new CourseQueryResolver(courses)],

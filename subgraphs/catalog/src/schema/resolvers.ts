@@ -32,7 +32,7 @@ export class CourseQueryResolver {
 
   @Query(() => Course, { nullable: true })
   async courseBySlug(@Arg("slug", () => String) slug: string, @Ctx() ctx: SubgraphContext) {
-    const course = await this.catalog.courseBySlug(ctx.viewer, slug);
+    const course = await this.catalog.courseBySlug(ctx.viewer, ctx.loaders, slug);
     return course && asCourse(course);
   }
 

@@ -7,8 +7,10 @@ import {
   assertPublishable,
   assertSameModules,
   canEditCourse,
+  canReadCourseContent,
   canViewCourse,
   listingStatuses,
+  needsLearnerFact,
 } from "./course-policy";
 
 const owner: Viewer = { userId: "u-owner", roles: ["LEARNER", "INSTRUCTOR"] };
@@ -46,12 +48,46 @@ describe("ownership", () => {
     expect(codeOf(() => assertCanCreate(learner))).toBe("FORBIDDEN");
   });
 
-  it("hides drafts from everyone but their editors; archived stays readable", () => {
-    expect(canViewCourse(learner, draft)).toBe(false);
-    expect(canViewCourse(otherInstructor, draft)).toBe(false);
-    expect(canViewCourse(owner, draft)).toBe(true);
-    expect(canViewCourse(admin, draft)).toBe(true);
-    expect(canViewCourse(anonymous, archived)).toBe(true);
+  it("hides drafts from everyone but their editors, even from someone recorded as a learner", () => {
+    expect(canViewCourse(learner, draft, false)).toBe(false);
+    expect(canViewCourse(learner, draft, true)).toBe(false);
+    expect(canViewCourse(otherInstructor, draft, false)).toBe(false);
+    expect(canViewCourse(owner, draft, false)).toBe(true);
+    expect(canViewCourse(admin, draft, false)).toBe(true);
+  });
+
+  it("shows published courses to everyone", () => {
+    for (const viewer of [anonymous, learner, otherInstructor, owner, admin]) {
+      expect(canViewCourse(viewer, published, false)).toBe(true);
+    }
+  });
+
+  it("shows archived courses to their editors and learners only", () => {
+    expect(canViewCourse(owner, archived, false)).toBe(true);
+    expect(canViewCourse(admin, archived, false)).toBe(true);
+    expect(canViewCourse(learner, archived, true)).toBe(true);
+    expect(canViewCourse(learner, archived, false)).toBe(false);
+    expect(canViewCourse(otherInstructor, archived, false)).toBe(false);
+    expect(canViewCourse(anonymous, archived, false)).toBe(false);
+    // a fact about nobody grants nothing
+    expect(canViewCourse(anonymous, archived, true)).toBe(false);
+  });
+
+  it("asks whether the viewer is a learner only where the answer depends on it", () => {
+    expect(needsLearnerFact(learner, archived)).toBe(true);
+    expect(needsLearnerFact(otherInstructor, archived)).toBe(true);
+    expect(needsLearnerFact(owner, archived)).toBe(false);
+    expect(needsLearnerFact(admin, archived)).toBe(false);
+    expect(needsLearnerFact(anonymous, archived)).toBe(false);
+    expect(needsLearnerFact(learner, published)).toBe(false);
+    expect(needsLearnerFact(learner, draft)).toBe(false);
+  });
+
+  it("keeps archived content readable on every path, draft content private to editors", () => {
+    expect(canReadCourseContent(anonymous, archived)).toBe(true);
+    expect(canReadCourseContent(anonymous, published)).toBe(true);
+    expect(canReadCourseContent(learner, draft)).toBe(false);
+    expect(canReadCourseContent(owner, draft)).toBe(true);
   });
 });
 

@@ -16,8 +16,35 @@ export const canCreateCourse = (viewer: Viewer) =>
 export const canEditCourse = (viewer: Viewer, course: OwnedCourse) =>
   viewer.userId !== null && (course.instructorId === viewer.userId || viewerIsAdmin(viewer));
 
-/** Drafts are private to their editors; archived courses stay readable (enrolled learners still need them). */
-export const canViewCourse = (viewer: Viewer, course: OwnedCourse) =>
+/**
+ * Who may read a course through the root fields `course(id)` and
+ * `courseBySlug`: a published course anyone; a draft only its editors; an
+ * archived course its editors and its learners, those holding an ACTIVE or
+ * COMPLETED enrollment (a cancelled one no longer counts). Everyone else gets
+ * null, as for a draft: no error, so nothing tells that the course exists.
+ *
+ * `viewerIsLearner` is a fact catalog learns from enrollment's events (the
+ * CourseLearner table); the caller looks it up only when
+ * `needsLearnerFact` says the answer depends on it.
+ */
+export function canViewCourse(viewer: Viewer, course: OwnedCourse, viewerIsLearner: boolean): boolean {
+  if (course.status === "PUBLISHED" || canEditCourse(viewer, course)) return true;
+  return course.status === "ARCHIVED" && viewer.userId !== null && viewerIsLearner;
+}
+
+/** Only a signed-in viewer who cannot edit an archived course needs to be a learner of it to read it. */
+export const needsLearnerFact = (viewer: Viewer, course: OwnedCourse) =>
+  course.status === "ARCHIVED" && viewer.userId !== null && !canEditCourse(viewer, course);
+
+/**
+ * The content fields (description, modules) on every path, including
+ * references from other subgraphs (`_entities`), which resolve courses of any
+ * status: drafts are private to their editors, archived content stays
+ * readable. Which archived courses a viewer reaches at all is decided by the
+ * path: the root fields by `canViewCourse`, references by the subgraph that
+ * holds them (enrollment shows a learner their own enrollments' courses).
+ */
+export const canReadCourseContent = (viewer: Viewer, course: OwnedCourse) =>
   course.status !== "DRAFT" || canEditCourse(viewer, course);
 
 export function assertCanCreate(viewer: Viewer) {

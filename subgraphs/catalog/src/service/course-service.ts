@@ -17,6 +17,7 @@ import type { CatalogLoaders } from "../data/catalog-loaders";
 import type { CatalogWrites, CourseWrites } from "../data/catalog-writes";
 import type { CategoryRepository } from "../data/category-repository";
 import type { CourseCache } from "../data/course-cache";
+import type { CourseLearnerRepository } from "../data/course-learners";
 import type { CourseRepository } from "../data/course-repository";
 import type { ModuleRepository } from "../data/module-repository";
 import {
@@ -45,6 +46,7 @@ import {
   assertSameModules,
   canViewCourse,
   listingStatuses,
+  needsLearnerFact,
 } from "./course-policy";
 import { courseSnapshot } from "../events/course-events";
 import { nextFreeSlug, slugify } from "./slug";
@@ -72,19 +74,18 @@ export class CourseService {
     private readonly categories: CategoryService,
     private readonly loaders: CatalogLoaders,
     private readonly cache: CourseCache,
+    private readonly learners: CourseLearnerRepository,
     private readonly logger: Logger,
   ) {}
 
   // ---- reads -------------------------------------------------------------
 
   async course(viewer: Viewer, loaders: LoaderRegistry, id: string): Promise<CourseRecord | null> {
-    const course = await this.loaders.course(loaders, id);
-    return course && canViewCourse(viewer, course) ? course : null;
+    return this.visible(viewer, loaders, await this.loaders.course(loaders, id));
   }
 
-  async courseBySlug(viewer: Viewer, slug: string): Promise<CourseRow | null> {
-    const course = await this.courses.findBySlug(slug);
-    return course && canViewCourse(viewer, course) ? course : null;
+  async courseBySlug(viewer: Viewer, loaders: LoaderRegistry, slug: string): Promise<CourseRow | null> {
+    return this.visible(viewer, loaders, await this.courses.findBySlug(slug));
   }
 
   /** For other subgraphs' references: every status, since they hold ids of drafts and archived courses too. */
@@ -253,6 +254,19 @@ export class CourseService {
   }
 
   // ---- helpers -----------------------------------------------------------
+
+  /**
+   * The root fields' visibility rule (course-policy.ts canViewCourse). Whether
+   * the viewer is a learner of the course is looked up only for an archived
+   * course they cannot edit, from catalog's own CourseLearner copy, batched
+   * per request.
+   */
+  private async visible<T extends CourseRow>(viewer: Viewer, loaders: LoaderRegistry, course: T | null) {
+    if (!course) return null;
+    const learner =
+      needsLearnerFact(viewer, course) && (await this.learners.holdsAccess(loaders, viewer.userId!, course.id));
+    return canViewCourse(viewer, course, learner) ? course : null;
+  }
 
   private async mustFind(id: string): Promise<CourseRow> {
     const course = isUuid(id) ? await this.courses.findById(id) : null;

@@ -1,0 +1,60 @@
+import { TRANSACTION_OPTIONS, type Database } from "@campus/database";
+import {
+  enrollmentCancelled,
+  enrollmentCompleted,
+  enrollmentCreated,
+  enrollmentProgressed,
+  EventConsumer,
+  on,
+  prismaSql,
+  type CampusEvent,
+} from "@campus/events";
+import type { Logger } from "@campus/logging";
+import type { CourseLearnerRepository, LearnerFact } from "../data/course-learners";
+import type { CatalogPrisma, Prisma } from "../data/prisma";
+
+type Tx = Prisma.TransactionClient;
+
+export const COURSE_LEARNERS_GROUP = "catalog.course-learners";
+
+/**
+ * Consumes enrollment's events and keeps CourseLearner, catalog's own record
+ * of who is enrolled in which course, so `course(id)` and `courseBySlug` can
+ * show an ARCHIVED course to its learners without catalog reading
+ * enrollment's database or calling it on a read.
+ *
+ * Every enrollment event carries the enrollment's status after the change,
+ * so each one is applied the same way. Re-enrolling after a cancel reuses the
+ * enrollment and emits `created` again, which grants access again.
+ *
+ * Eventually consistent: a learner who enrolled milliseconds before the
+ * course was archived may not see it by id until the event is applied. That
+ * is acceptable: their `Enrollment.course` resolves through `_entities`,
+ * which does not depend on this table.
+ */
+export function courseLearnersConsumer(deps: {
+  prisma: CatalogPrisma;
+  db: Database;
+  learners: CourseLearnerRepository;
+  logger: Logger;
+  maxAttempts?: number;
+  retryBaseMs?: number;
+}) {
+  const keep = (event: CampusEvent<LearnerFact>, tx: Tx) => deps.learners.apply(tx, event.data, new Date(event.time));
+
+  return new EventConsumer<Tx>({
+    group: COURSE_LEARNERS_GROUP,
+    db: deps.db,
+    transaction: (work) => deps.prisma.$transaction(work, TRANSACTION_OPTIONS),
+    sql: prismaSql,
+    logger: deps.logger,
+    maxAttempts: deps.maxAttempts,
+    retryBaseMs: deps.retryBaseMs,
+    handlers: [
+      on(enrollmentCreated, keep),
+      on(enrollmentProgressed, keep),
+      on(enrollmentCompleted, keep),
+      on(enrollmentCancelled, keep),
+    ],
+  });
+}
