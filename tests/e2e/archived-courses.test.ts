@@ -3,6 +3,7 @@ import {
   registerAdmin,
   registerInstructor,
   registerUser,
+  settleEvents,
   startTestCampus,
   type TestCampus,
   type TestUser,
@@ -22,28 +23,6 @@ describe.each(backends())("archived courses ($name)", (backend) => {
   afterAll(async () => {
     await campus?.stop();
   });
-
-  /** Every outbox published and every consumer of catalog and enrollment caught up. */
-  async function settleEvents(): Promise<void> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      let pending = 0;
-      for (const db of Object.values(campus.databases)) {
-        const [row] = await db.query<{ n: string }>(
-          `SELECT count(*) AS n FROM "${db.schema}"."OutboxEvent" WHERE "publishedAt" IS NULL`,
-        );
-        pending += Number(row!.n);
-      }
-      let lag = 0;
-      for (const events of [campus.events.catalog, campus.events.enrollment]) {
-        const health = await events.health();
-        for (const consumer of Object.values(health.consumers as Record<string, { lag: number }>)) lag += consumer.lag;
-      }
-      if (pending === 0 && lag === 0) return;
-      if (Date.now() > deadline) throw new Error("events did not settle");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
 
   async function gqlOk<T = any>(query: string, variables: Record<string, unknown>, user?: TestUser): Promise<T> {
     const result = await campus.gql<T>(query, variables, user?.accessToken);
@@ -99,7 +78,7 @@ describe.each(backends())("archived courses ($name)", (backend) => {
     expect(done.updateProgress.status).toBe("COMPLETED");
 
     await gqlOk(`mutation ($id: ID!) { archiveCourse(id: $id) { status } }`, { id: course.id }, instructor);
-    await settleEvents();
+    await settleEvents(campus);
 
     for (const user of [learnerA, finisher, instructor, admin]) {
       expect((await gqlOk(COURSE, { id: course.id }, user)).course).toEqual({

@@ -6,6 +6,7 @@ import {
   registerAdmin,
   registerInstructor,
   registerUser,
+  settleEvents,
   startTestCampus,
   type GraphQLResult,
   type TestCampus,
@@ -468,32 +469,6 @@ describe("authorization matrix: completeness", () => {
 // ---- running it ------------------------------------------------------------------
 
 type Digest = Record<string, string | null>;
-
-/**
- * Waits until every outbox is published and the consumers of enrollment and
- * catalog have applied everything, so effects of earlier allowed calls
- * (projection, recomputed progress, catalog's course learners) cannot land
- * between the two digests of a denied call.
- */
-async function settleEvents(campus: TestCampus): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    let pending = 0;
-    for (const db of Object.values(campus.databases)) {
-      const [row] = await db.query<{ n: string }>(
-        `SELECT count(*) AS n FROM "${db.schema}"."OutboxEvent" WHERE "publishedAt" IS NULL`,
-      );
-      pending += Number(row!.n);
-    }
-    const consumers: { lag: number }[] = [];
-    for (const events of [campus.events.enrollment, campus.events.catalog]) {
-      consumers.push(...Object.values((await events.health()).consumers as Record<string, { lag: number }>));
-    }
-    if (pending === 0 && consumers.every((consumer) => consumer.lag === 0)) return;
-    if (Date.now() > deadline) throw new Error("events did not settle");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /**
  * md5 of every row of every table of every subgraph's schema. An outbox row

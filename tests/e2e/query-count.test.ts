@@ -3,6 +3,7 @@ import {
   registerAdmin,
   registerInstructor,
   registerUser,
+  settleEvents,
   startTestCampus,
   type TestCampus,
   type TestUser,
@@ -16,8 +17,9 @@ import {
  *
  * Counts come from each subgraph's counter (packages/database/src/query-counter.ts),
  * read before and after one request. Nothing else talks to the databases
- * while a request runs: the router's rate limits, token deny-list and the
- * course cache live in the shared store, not in a subgraph database.
+ * while a request runs: the router's rate limits, token revocation and the
+ * course cache live in the shared store, not in a subgraph database, and the
+ * event consumers have caught up before the first measurement.
  */
 
 const SUBGRAPHS = ["identity", "catalog", "enrollment"] as const;
@@ -248,6 +250,8 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       for (const [index, session] of extra.slice(0, 10).entries()) {
         await campus.gql(ENROLL, { courseId: courseIds[index]! }, session.accessToken);
       }
+      // consumers (catalog's course learners, enrollment's projection) write to the databases being counted
+      await settleEvents(campus);
     }, 600_000);
 
     afterAll(async () => {

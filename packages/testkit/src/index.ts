@@ -1,3 +1,4 @@
 export * from "./backends";
 export * from "./campus";
 export * from "./users";
+export * from "./events";
