@@ -87,6 +87,8 @@ describe("pnpm migrate", () => {
   });
 
   const postgresUrl = process.env.TEST_POSTGRES_URL;
+  if (!postgresUrl)
+    process.stdout.write("[migrate cli] TEST_POSTGRES_URL is not set; PostgreSQL case skipped (CI sets it)\n");
   (postgresUrl ? it : it.skip)("uses <SUBGRAPH>_DATABASE_URL when set (TEST_POSTGRES_URL)", async () => {
     const name = `campus_migrate_${Date.now().toString(36)}`;
     const admin = new pg.Client({ connectionString: postgresUrl });
