@@ -1,9 +1,11 @@
 import {
   Kind,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  valueFromASTUntyped,
 } from "graphql";
 
 export type Fragments = Record<string, FragmentDefinitionNode>;
@@ -23,4 +25,22 @@ export function rootFields(operation: OperationDefinitionNode, fragments: Fragme
   };
   visit(operation.selectionSet, new Set());
   return fields;
+}
+
+/** The fragment definitions of a document, by name. */
+export function fragmentsOf(document: DocumentNode): Fragments {
+  return Object.fromEntries(
+    document.definitions.flatMap((definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition]] : [],
+    ),
+  );
+}
+
+/** The request's variables, with the operation's declared defaults for those it left out. */
+export function variablesOf(operation: OperationDefinitionNode, given: Record<string, unknown> = {}) {
+  const values: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) values[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
+  }
+  return { ...values, ...given };
 }

@@ -6,12 +6,14 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { AccessTokenRevocation } from "@campus/auth";
 import { createErrorFormatter } from "@campus/errors";
-import { serveGraphQL } from "@campus/http";
+import { introspectionDisabled, serveGraphQL, storableTextPlugin } from "@campus/http";
 import type { SharedStore } from "@campus/kv";
 import { createLogger, type Logger } from "@campus/logging";
 import { TokenVerifier } from "./authentication";
 import { developerToolsEnabled, type RouterConfig } from "./config";
+import { explorerRoutes } from "./explorer";
 import { authorizationPlugin, type RouterContext } from "./plugins/authorization";
+import { graphqlOverHttpPlugin } from "./plugins/graphql-over-http";
 import { queryLimitsPlugin } from "./plugins/query-limits";
 import { rateLimitPlugin } from "./plugins/rate-limit";
 import { retryAfterPlugin } from "./plugins/retry-after";
@@ -40,7 +42,13 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, "utf8"),
     buildService: ({ name, url }) =>
-      new SubgraphSource(subgraphUrls[name] ?? url!, config.INTERNAL_AUTH_SECRET, config.SUBGRAPH_TIMEOUT_MS),
+      new SubgraphSource(
+        name,
+        subgraphUrls[name] ?? url!,
+        config.INTERNAL_AUTH_SECRET,
+        config.SUBGRAPH_TIMEOUT_MS,
+        logger,
+      ),
     logger,
   });
   const verifier = new TokenVerifier(
@@ -53,12 +61,15 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
     new AccessTokenRevocation(options.store),
   );
 
-  // Order matters: who may call (RBAC) before how often (rate limit) before how much (cost).
+  // Order matters: which operation (resolution) and what text, then who may call (RBAC),
+  // how often (rate limit) and how much (cost).
   const plugins: ApolloServerPlugin<RouterContext>[] = [
     tools.sandbox
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
       : ApolloServerPluginLandingPageDisabled(),
+    graphqlOverHttpPlugin(),
     retryAfterPlugin(),
+    storableTextPlugin(),
   ];
   if (checks.authorization) plugins.push(authorizationPlugin());
   if (checks.rateLimit) {
@@ -81,11 +92,15 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
 
   const apollo = new ApolloServer<RouterContext>({
     gateway,
-    introspection: tools.introspection,
+    // Refused by our own rule when off, whose message names GRAPHQL_INTROSPECTION.
+    introspection: true,
+    validationRules: tools.introspection ? [] : [introspectionDisabled],
+    // With introspection off, "Did you mean …?" hints would spell out the schema instead.
+    hideSchemaDetailsFromClientErrors: !tools.introspection,
     includeStacktraceInErrorResponses: false,
     // the process drains and stops on SIGTERM itself; Apollo's handler would re-raise the signal and exit 1
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter(logger),
+    formatError: createErrorFormatter(logger, { hideSuggestions: !tools.introspection }),
     logger,
     plugins,
   });
@@ -99,12 +114,22 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
         port,
         host: config.HOST,
         maxBodyBytes: config.MAX_BODY_BYTES,
-        routes: { "/health": async () => ({ status: 200, body: { status: "ok" } }) },
+        routes: {
+          "/health": async () => ({ status: 200, body: { status: "ok" } }),
+          ...(tools.sandbox ? explorerRoutes() : {}),
+        },
         context: async (req) => ({
           viewer: await verifier.viewerFor(req.headers.authorization, req.socket.remoteAddress ?? "unknown"),
         }),
       });
-      logger.info({ url: `${server.url}/graphql`, sandbox: tools.sandbox }, "router listening");
+      logger.info(
+        {
+          url: `${server.url}/graphql`,
+          sandbox: tools.sandbox,
+          ...(tools.sandbox ? { explorer: `${server.url}/explorer` } : {}),
+        },
+        "router listening",
+      );
       return { url: server.url, stop: () => server.close() };
     },
   };

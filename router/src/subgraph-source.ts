@@ -1,23 +1,38 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { signIdentityHeaders } from "@campus/auth";
-import { currentLogContext } from "@campus/logging";
+import { identityHeaders, signRequest } from "@campus/auth";
+import { serviceFetch } from "@campus/http";
+import { currentLogContext, type Logger } from "@campus/logging";
 import type { RouterContext } from "./plugins/authorization";
 
 /**
- * Calls one subgraph: attaches the caller's identity with the router's proof,
- * the request id for log correlation, and bounds the wait. Connections are
- * kept alive by Node's fetch (undici pools per origin).
+ * Calls one subgraph: attaches the caller's identity and the router's proof,
+ * the request id for log correlation, and bounds the wait. The proof is
+ * computed in the fetcher, over the exact method, path and body that go on
+ * the wire (see @campus/auth internal-identity.ts).
  */
 export class SubgraphSource extends RemoteGraphQLDataSource<RouterContext> {
   constructor(
+    private readonly name: string,
     url: string,
-    private readonly secret: string,
-    private readonly timeoutMs: number,
+    secret: string,
+    timeoutMs: number,
+    private readonly logger: Logger,
   ) {
     super({
       url,
-      fetcher: ((input: string, init: RequestInit) =>
-        fetch(input, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })) as never,
+      fetcher: (async (input: string, init: { method: string; headers: Record<string, string>; body: string }) => {
+        const target = new URL(input);
+        const proof = signRequest(
+          secret,
+          { method: init.method, path: `${target.pathname}${target.search}`, body: init.body },
+          init.headers,
+        );
+        return serviceFetch(input, {
+          ...init,
+          headers: { ...init.headers, ...proof },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      }) as never,
     });
   }
 
@@ -25,8 +40,18 @@ export class SubgraphSource extends RemoteGraphQLDataSource<RouterContext> {
     const headers = request.http?.headers;
     if (!headers) return;
     const viewer = "viewer" in context && context.viewer ? context.viewer : { userId: null, roles: [] };
-    for (const [name, value] of Object.entries(signIdentityHeaders(this.secret, viewer))) headers.set(name, value);
+    for (const [name, value] of Object.entries(identityHeaders(viewer))) headers.set(name, value);
     const log = currentLogContext();
     if (log?.requestId) headers.set("x-request-id", log.requestId);
+  }
+
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0]) {
+    if (response.status === 401) {
+      this.logger.error(
+        { subgraph: this.name, url: response.url },
+        "subgraph refused the router's proof: INTERNAL_AUTH_SECRET differs between the router and this subgraph",
+      );
+    }
+    return super.errorFromResponse(response);
   }
 }

@@ -17,8 +17,8 @@ import { runBenchmark } from "./bench-process";
  * 200 and a real query (`{ courses(first: 1) { totalCount } }`) returns data.
  * Memory is VmRSS summed over the process tree from /proc, at ready, plus the
  * tree's VmHWM (peak) up to then (for the seeded start: until the data is loaded). Targets: ready ≤ 15 s and peak RSS ≤ 1.5 GB
- * for (a) and (b); for (c) the memory target applies and the time until the
- * demo data is loaded is printed for information (it includes loading data).
+ * for (a) and (b); for (c) "Campus is ready" (printed once the demo data is
+ * loaded) ≤ 15 s and the memory target.
  * Exits 1 when a target is missed or a start fails.
  */
 
@@ -343,6 +343,10 @@ async function main(): Promise<number> {
   }
   if (seeded!.figures) {
     const f = seeded!.figures;
+    target(
+      f.readyLogMs !== undefined && f.readyLogMs <= TARGET_READY_MS,
+      `seeded start: "Campus is ready", demo data loaded, after ${seconds(f.readyLogMs ?? Number.NaN)} (target ≤ 15 s)`,
+    );
     target(f.peakRss <= TARGET_RSS_BYTES, `seeded start: peak RSS ${megabytes(f.peakRss)} (target ≤ 1.5 GB)`);
     target((f.seededCount ?? 0) > 0, `seeded start: demo courses present (totalCount ${f.seededCount})`);
   } else {
@@ -354,7 +358,7 @@ async function main(): Promise<number> {
   if (seeded!.figures) {
     const f = seeded!.figures;
     write(
-      `  info  seeded start: router answering after ${seconds(f.readyMs)}, demo data loaded after ${seconds(f.seededMs)} (includes loading the demo data; no target)`,
+      `  info  seeded start: router answering after ${seconds(f.readyMs)}, demo data loaded after ${seconds(f.seededMs)}`,
     );
   }
   // Not a target, but worth seeing: SIGTERM should end `pnpm dev` with exit code 0.

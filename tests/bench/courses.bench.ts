@@ -1,9 +1,10 @@
+import { operation } from "@campus/testkit/src/operations";
 import { cpus, loadavg } from "node:os";
 import { runBenchmark } from "./bench-process";
 import { LoadGenerator, type LoadResult } from "./load-generator";
 
 /**
- * The federation tax on the `Courses` operation of shared/api/mvp.graphql (as
+ * The federation tax on the `Courses` operation of schema/operations/mvp.graphql (as
  * written there, `first: 20`, anonymous), on the embedded runtime with the
  * demo seed (60 courses, 54 published):
  *
@@ -43,26 +44,8 @@ const WARMUP_SECONDS = 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const PAGE = 20;
 
-// Exactly as in shared/api/mvp.graphql.
-const COURSES_QUERY = `query Courses($first: Int, $after: String, $filter: CourseFilter) {
-  # filter: { categoryId?, level?, free?, maxPrice?, instructorId? }
-  courses(first: $first, after: $after, filter: $filter) {
-    totalCount
-    edges {
-      cursor
-      node {
-        id
-        title
-        slug
-        level
-        price { amount currency }
-        instructor { id name }
-        enrollmentCount
-      }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
+// Exactly as in schema/operations/mvp.graphql.
+const COURSES_QUERY = operation("mvp", "Courses");
 const VARIABLES = { first: PAGE };
 const SUBGRAPHS = ["catalog", "identity", "enrollment"] as const;
 type Subgraph = (typeof SUBGRAPHS)[number];
@@ -275,7 +258,7 @@ async function main(): Promise<number> {
     // ---- report ----
     write();
     write(
-      `operation: Courses ${JSON.stringify(VARIABLES)} as in shared/api/mvp.graphql, anonymous; ` +
+      `operation: Courses ${JSON.stringify(VARIABLES)} as in schema/operations/mvp.graphql, anonymous; ` +
         `${expected.data.courses.totalCount} published courses, ${instructors} instructors on the page`,
     );
     write("side                                                 req/s   p50 ms   p95 ms   requests   SQL/request");

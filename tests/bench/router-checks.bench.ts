@@ -1,3 +1,4 @@
+import { operation } from "@campus/testkit/src/operations";
 import { cpus, loadavg } from "node:os";
 import type { SharedStore } from "@campus/kv";
 import { runBenchmark } from "./bench-process";
@@ -5,7 +6,7 @@ import { LoadGenerator, type LoadJob } from "./load-generator";
 
 /**
  * What the router's per-request checks cost: throughput of the `Courses`
- * operation of shared/api/mvp.graphql (as written there) through a router with
+ * operation of schema/operations/mvp.graphql (as written there) through a router with
  * authorization (graphql-shield root rules), rate limit and query limits ON,
  * against a router with them OFF, in one run. Target: overhead `1 - on/off`
  * ≤ 10 %.
@@ -61,24 +62,7 @@ const TARGET_OVERHEAD = 0.1;
 const COURSES = 60;
 const LEARNER = { email: "mina.park@campus.test", password: "campus-demo-password" };
 
-const COURSES_QUERY = `query Courses($first: Int, $after: String, $filter: CourseFilter) {
-  courses(first: $first, after: $after, filter: $filter) {
-    totalCount
-    edges {
-      cursor
-      node {
-        id
-        title
-        slug
-        level
-        price { amount currency }
-        instructor { id name }
-        enrollmentCount
-      }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
+const COURSES_QUERY = operation("mvp", "Courses");
 const VARIABLES = { first: 20 };
 
 const write = (line = "") => process.stdout.write(`${line}\n`);
@@ -349,7 +333,7 @@ async function main(): Promise<number> {
     // ---- report ----
     write();
     write(
-      `operation: Courses ${JSON.stringify(VARIABLES)} as in shared/api/mvp.graphql (${expected.data.courses.totalCount} published courses)`,
+      `operation: Courses ${JSON.stringify(VARIABLES)} as in schema/operations/mvp.graphql (${expected.data.courses.totalCount} published courses)`,
     );
     write(
       "configuration                 req/s   p50 ms   p95 ms   cpu-ms/req   requests   store calls/request (µs in the store)",

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { commandLine } from "@campus/config";
 
 /**
  * `pnpm bench [name ...]`: runs every tests/bench/*.bench.ts one after another,
@@ -50,13 +51,25 @@ function runOne(file: string): Promise<{ code: number; ms: number }> {
 
 async function main(argv: string[]): Promise<number> {
   const write = (line: string) => process.stdout.write(`${line}\n`);
+  const args = commandLine(
+    {
+      usage: "pnpm bench [--list] [name ...]",
+      description:
+        "Runs the benchmarks in tests/bench/*.bench.ts one after another, each in its own process, or only\n" +
+        "those whose file name contains one of the names given. Each prints its own figures; a missed target fails.",
+      options: { list: { type: "boolean" } },
+      help: { list: "print the benchmarks' names and run nothing" },
+      positionals: true,
+    },
+    argv,
+  );
   const all = discover();
   const names = (file: string) => file.slice(0, -SUFFIX.length);
-  if (argv.includes("--list")) {
+  if (args.values.list) {
     for (const file of all) write(names(file));
     return 0;
   }
-  const filters = argv.filter((arg) => !arg.startsWith("-"));
+  const filters = args.positionals;
   const unmatched = filters.filter((filter) => !all.some((file) => file.includes(filter)));
   if (unmatched.length > 0) {
     process.stderr.write(

@@ -491,6 +491,44 @@ describe("docker-compose.yml", () => {
   });
 });
 
+/** `.dockerignore` patterns as regular expressions (`**`, `*`, `!` exceptions; enough for this file). */
+function dockerIgnored(ignoreFile: string): (file: string) => boolean {
+  const rules = ignoreFile
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"))
+    .map((line) => {
+      const negate = line.startsWith("!");
+      const pattern = (negate ? line.slice(1) : line).replace(/^\/|\/$/g, "");
+      const source = pattern
+        .split("/")
+        .map((part) => (part === "**" ? ".*" : part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")))
+        .join("/");
+      return { negate, regex: new RegExp(`^${source.replace(/\.\*\//g, "(.*/)?")}(/.*)?$`) };
+    });
+  return (file) => {
+    let ignored = false;
+    for (const rule of rules) if (rule.regex.test(file)) ignored = !rule.negate;
+    return ignored;
+  };
+}
+
+/** Every `COPY` source (not `--from` a stage) must exist and must not be cut from the context by .dockerignore. */
+function copyProblems(dockerfile: string, ignoreFile: string): string[] {
+  const ignored = dockerIgnored(ignoreFile);
+  const problems: string[] = [];
+  for (const match of dockerfile.matchAll(/^COPY\s+(.+)$/gm)) {
+    const words = match[1]!.split(/\s+/).filter((word) => !word.startsWith("--"));
+    if (/--from=/.test(match[1]!)) continue;
+    for (const source of words.slice(0, -1)) {
+      if (source === ".") continue;
+      if (!existsSync(path.join(root, source))) problems.push(`${source}: not in the repository`);
+      else if (ignored(source.replace(/\/$/, ""))) problems.push(`${source}: excluded by .dockerignore`);
+    }
+  }
+  return problems;
+}
+
 describe("infra/docker", () => {
   const dockerfile = read("infra/docker/Dockerfile");
 
@@ -513,6 +551,18 @@ describe("infra/docker", () => {
       const copy = dockerfile.indexOf(file);
       expect({ file, copiedBeforeInstall: copy > 0 && copy < install }).toEqual({ file, copiedBeforeInstall: true });
     }
+  });
+
+  it("copies only files that exist in the repository and reach the build context", () => {
+    const problems = copyProblems(dockerfile, read(".dockerignore"));
+    expect(problems).toEqual([]);
+    // The check notices a source that is not in the repository (as .npmrc was not) or is ignored.
+    expect(copyProblems(`${dockerfile}\nCOPY .npmrc ./\n`, read(".dockerignore"))).toEqual([
+      ".npmrc: not in the repository",
+    ]);
+    expect(copyProblems(dockerfile, `${read(".dockerignore")}\nprisma\n`)).toContain(
+      "prisma/: excluded by .dockerignore",
+    );
   });
 
   it("runs on node 20 as the non-root node user, pnpm 10 from npm", () => {

@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { AccessTokenRevocation } from "@campus/auth";
 import { MemoryStore, RedisStore, type SharedStore } from "@campus/kv";
 import { redisUrlOrSkipReason } from "@campus/testkit";
@@ -12,7 +15,14 @@ import { RefreshSessions } from "../../subgraphs/identity/src/service/refresh-se
 const redis = redisUrlOrSkipReason();
 if (redis.reason) process.stdout.write(`[contract] ${redis.reason}\n`);
 
-const implementations: [string, () => SharedStore][] = [["memory", () => new MemoryStore()]];
+const scratch = mkdtempSync(path.join(os.tmpdir(), "campus-store-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const implementations: [string, () => SharedStore][] = [
+  ["memory", () => new MemoryStore()],
+  // the embedded runtime's: the same store, kept in a file under DATA_DIR
+  ["memory (persisted)", () => new MemoryStore({ persistFile: path.join(scratch, `${randomUUID()}.json`) })],
+];
 if (redis.url) implementations.push(["redis", () => new RedisStore(redis.url!, `contract:${randomUUID()}:`)]);
 
 describe.each(implementations)("SharedStore contract: %s", (_name, create) => {
@@ -89,6 +99,28 @@ describe.each(implementations)("SharedStore contract: %s", (_name, create) => {
     expect((await store.slidingWindow(k, { ...opts, record: false, now: now + 10 })).count).toBe(3);
     // the window slides: the first event has left it
     expect((await store.slidingWindow(k, { ...opts, now: now + 1001 })).allowed).toBe(true);
+  });
+
+  it("sliding window counts a weighted hit as that many events, all or none", async () => {
+    const k = key();
+    const now = Date.now();
+    const opts = { windowMs: 1000, limit: 5, record: true };
+    expect(await store.slidingWindow(k, { ...opts, weight: 3, now })).toMatchObject({ allowed: true, count: 3 });
+    const refused = await store.slidingWindow(k, { ...opts, weight: 3, now: now + 10 });
+    expect(refused).toMatchObject({ allowed: false, count: 3 });
+    // one of the three must leave before three more fit
+    expect(refused.retryAfterMs).toBe(990);
+    expect(await store.slidingWindow(k, { ...opts, weight: 2, now: now + 20 })).toMatchObject({
+      allowed: true,
+      count: 5,
+    });
+    // more than the limit never fits: retry after a whole window
+    const never = await store.slidingWindow(key(), { ...opts, weight: 6, now });
+    expect(never).toMatchObject({ allowed: false, retryAfterMs: 1000 });
+  });
+
+  it("answers ping", async () => {
+    expect(await store.ping()).toBe(true);
   });
 
   it("sliding window holds its limit under concurrent hits", async () => {
@@ -188,5 +220,63 @@ describe.each(implementations)("SharedStore contract: %s", (_name, create) => {
       const sessions = new RefreshSessions(store, new AccessTokenRevocation(store), 60_000);
       await expect(sessions.rotate("not-a-token")).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     });
+  });
+});
+
+describe("the embedded store keeps its records in its file", () => {
+  const file = () => path.join(scratch, `${randomUUID()}.json`);
+
+  it("sessions, sets and revocations survive closing and reopening; expired ones do not come back", async () => {
+    const persistFile = file();
+    const first = new MemoryStore({ persistFile });
+    const revocation = new AccessTokenRevocation(first);
+    await revocation.sessionStarted("session-1", "user-1", 60_000);
+    await revocation.denyToken("jti-1", Date.now() + 60_000);
+    await first.addToSet("user-sessions:user-1", "session-1", 60_000);
+    await first.set("forever", "kept");
+    await first.set("short", "gone", 30);
+    await first.slidingWindow("window", { windowMs: 60_000, limit: 5, record: true });
+    await first.close();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+
+    const second = new MemoryStore({ persistFile });
+    expect(await new AccessTokenRevocation(second).isSessionLive("session-1")).toBe(true);
+    expect(await second.get("denied-jti:jti-1")).toBe("1");
+    expect(await second.setMembers("user-sessions:user-1")).toEqual(["session-1"]);
+    expect(await second.get("forever")).toBe("kept");
+    expect(await second.get("short")).toBeNull();
+    // rate-limit windows only matter for a minute: not kept
+    expect((await second.slidingWindow("window", { windowMs: 60_000, limit: 5, record: false })).count).toBe(0);
+    await second.close();
+  });
+
+  it("writes changes without waiting for close, so a crash loses at most the last moment", async () => {
+    const persistFile = file();
+    const store = new MemoryStore({ persistFile, persistEveryMs: 20 });
+    await store.set("k", "v", 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // a second process reading the file (as a restart after kill -9 would)
+    const reader = new MemoryStore({ persistFile });
+    expect(await reader.get("k")).toBe("v");
+    await store.close();
+  });
+
+  it("refuses a damaged file with a message saying what to do", () => {
+    const persistFile = file();
+    writeFileSync(persistFile, "{ not json");
+    expect(() => new MemoryStore({ persistFile })).toThrow(/delete it to start over/);
+  });
+});
+
+(redis.url ? describe : describe.skip)("Redis outages", () => {
+  it("ping says false within a second and the outage is reported once, not on every retry", async () => {
+    const reports: Error[] = [];
+    const dead = new RedisStore("redis://127.0.0.1:1", { onConnectionError: (error) => reports.push(error) });
+    const started = Date.now();
+    expect(await dead.ping()).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2500);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(reports).toHaveLength(1);
+    await dead.close();
   });
 });

@@ -9,7 +9,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { z } from "../../packages/config/src";
+import { execFileSync } from "node:child_process";
+import { ConfigError, loadConfig, type z } from "../../packages/config/src";
 
 const root = path.resolve(__dirname, "../..");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -147,6 +148,32 @@ function unknownInDocs(docs: string, known: Set<string>): string[] {
     .map((name) => `docs/configuration.md documents ${name}, which nothing reads`);
 }
 
+/** What `set -a; . ./.env.example` puts in the environment, as bash itself reads the file. */
+function sourceEnvFile(file: string): Record<string, string> {
+  const names = [...readFileSync(file, "utf8").matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]!);
+  const script = `set -a; . "$1" >/dev/null; for name in ${names.join(" ")}; do printf '%s=%s\\0' "$name" "\${!name}"; done`;
+  const output = execFileSync("bash", ["-c", script, "source-env", file], { encoding: "utf8", env: {} });
+  return Object.fromEntries(
+    output
+      .split("\0")
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+  );
+}
+
+/** Each schema's complaints about a sourced environment, one line per variable. */
+function invalidWhenSourced(schemas: NamedSchema[], env: Record<string, string>): string[] {
+  return schemas.flatMap(({ name, schema }) => {
+    try {
+      loadConfig(schema, env);
+      return [];
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return error.lines().map((line) => `${name}: ${line}`);
+    }
+  });
+}
+
 // ---------------------------------------------------------------------------
 
 describe("docs/configuration.md and .env.example", () => {
@@ -184,6 +211,12 @@ describe("docs/configuration.md and .env.example", () => {
     expect(undocumentedProcessEnv(fromProcessEnv, docs)).toEqual([]);
   });
 
+  it("sourcing .env.example as it is gives every service a valid configuration", () => {
+    const sourced = sourceEnvFile(path.join(root, ".env.example"));
+    expect(Object.keys(sourced)).toEqual(expect.arrayContaining(["GRAPHQL_INTROSPECTION", "PORT", "ADMIN_EMAIL"]));
+    expect(invalidWhenSourced(schemas, sourced)).toEqual([]);
+  });
+
   it("documents nothing that nothing reads", () => {
     const known = new Set([
       ...schemas.flatMap(({ schema }) => Object.keys(schema.shape)),
@@ -194,6 +227,13 @@ describe("docs/configuration.md and .env.example", () => {
   });
 
   describe("the checks catch mistakes", () => {
+    it("a sourced value no schema accepts", () => {
+      const sourced = { ...sourceEnvFile(path.join(root, ".env.example")), MAX_QUERY_DEPTH: "deep" };
+      expect(invalidWhenSourced(schemas, sourced)).toEqual([
+        "routerConfigSchema: Invalid configuration: MAX_QUERY_DEPTH: must be a positive whole number",
+      ]);
+    });
+
     const dropRow = (markdown: string, name: string) =>
       markdown
         .split("\n")

@@ -11,6 +11,7 @@ import {
   type GraphQLResult,
   type TestCampus,
   type TestUser,
+  operation,
 } from "@campus/testkit";
 
 /**
@@ -154,20 +155,20 @@ function expectThat(condition: unknown, what: string): asserts condition {
   if (!condition) throw new Error(what);
 }
 
-// Operations of shared/api/mvp.graphql are used as written there.
-const MVP_COURSES = `query Courses($first: Int, $after: String, $filter: CourseFilter) { courses(first: $first, after: $after, filter: $filter) { totalCount edges { cursor node { id title slug level price { amount currency } instructor { id name } enrollmentCount } } pageInfo { hasNextPage endCursor } } }`;
-const MVP_COURSE = `query Course($id: ID!) { course(id: $id) { id title description status modules { id title position } instructor { id name } enrollmentCount viewerEnrollment { id progress status } } }`;
-const MVP_ME = `query Me { me { id email name roles enrollments(first: 20) { edges { node { id status progress completedAt course { id title } } } pageInfo { hasNextPage endCursor } } } }`;
-const MVP_REGISTER = `mutation Register($input: RegisterInput!) { register(input: $input) { accessToken refreshToken expiresIn user { id email name roles } } }`;
-const MVP_LOGIN = `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken expiresIn user { id email name roles } } }`;
-const MVP_REFRESH = `mutation RefreshTokens($refreshToken: String!) { refreshTokens(refreshToken: $refreshToken) { accessToken refreshToken expiresIn } }`;
-const MVP_LOGOUT = `mutation Logout { logout }`;
-const MVP_BECOME_INSTRUCTOR = `mutation BecomeInstructor { becomeInstructor { id roles } }`;
-const MVP_CREATE_COURSE = `mutation CreateCourse($input: CreateCourseInput!) { createCourse(input: $input) { id title slug status instructor { id name } } }`;
-const MVP_ADD_MODULE = `mutation AddModule($courseId: ID!, $input: AddModuleInput!) { addModule(courseId: $courseId, input: $input) { id title position } }`;
-const MVP_PUBLISH = `mutation PublishCourse($id: ID!) { publishCourse(id: $id) { id status publishedAt } }`;
-const MVP_ENROLL = `mutation Enroll($courseId: ID!) { enroll(courseId: $courseId) { id status progress course { id title } } }`;
-const MVP_UPDATE_PROGRESS = `mutation UpdateProgress($enrollmentId: ID!, $moduleId: ID!, $completed: Boolean!) { updateProgress(enrollmentId: $enrollmentId, moduleId: $moduleId, completed: $completed) { id progress status completedAt } }`;
+// Operations of schema/operations/mvp.graphql are used as written there.
+const MVP_COURSES = operation("mvp", "Courses");
+const MVP_COURSE = operation("mvp", "Course");
+const MVP_ME = operation("mvp", "Me");
+const MVP_REGISTER = operation("mvp", "Register");
+const MVP_LOGIN = operation("mvp", "Login");
+const MVP_REFRESH = operation("mvp", "RefreshTokens");
+const MVP_LOGOUT = operation("mvp", "Logout");
+const MVP_BECOME_INSTRUCTOR = operation("mvp", "BecomeInstructor");
+const MVP_CREATE_COURSE = operation("mvp", "CreateCourse");
+const MVP_ADD_MODULE = operation("mvp", "AddModule");
+const MVP_PUBLISH = operation("mvp", "PublishCourse");
+const MVP_ENROLL = operation("mvp", "Enroll");
+const MVP_UPDATE_PROGRESS = operation("mvp", "UpdateProgress");
 
 const ROOT_CASES: Record<string, Case> = {
   "Query.courses": {

@@ -1,4 +1,4 @@
-import { backends, registerInstructor, startTestCampus, type TestCampus } from "@campus/testkit";
+import { backends, registerInstructor, startTestCampus, type TestCampus, operation } from "@campus/testkit";
 
 /**
  * The seat limit under a burst: 100 learners enroll in a 5-seat course at the
@@ -13,12 +13,12 @@ import { backends, registerInstructor, startTestCampus, type TestCampus } from "
 const CAPACITY = 5;
 const LEARNERS = 100;
 
-// As in shared/api/mvp.graphql.
-const CREATE_COURSE = `mutation CreateCourse($input: CreateCourseInput!) { createCourse(input: $input) { id title slug status instructor { id name } } }`;
-const ADD_MODULE = `mutation AddModule($courseId: ID!, $input: AddModuleInput!) { addModule(courseId: $courseId, input: $input) { id title position } }`;
-const PUBLISH = `mutation PublishCourse($id: ID!) { publishCourse(id: $id) { id status publishedAt } }`;
-const COURSE = `query Course($id: ID!) { course(id: $id) { id title description status modules { id title position } instructor { id name } enrollmentCount viewerEnrollment { id progress status } } }`;
-const ENROLL = `mutation Enroll($courseId: ID!) { enroll(courseId: $courseId) { id status progress course { id title } } }`;
+// As in schema/operations/mvp.graphql.
+const CREATE_COURSE = operation("mvp", "CreateCourse");
+const ADD_MODULE = operation("mvp", "AddModule");
+const PUBLISH = operation("mvp", "PublishCourse");
+const COURSE = operation("mvp", "Course");
+const ENROLL = operation("mvp", "Enroll");
 
 describe.each(backends().map((backend) => [backend.name, backend] as const))(
   "seat limit under 100 concurrent enrolls, through the router (%s)",

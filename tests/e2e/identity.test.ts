@@ -1,12 +1,19 @@
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt } from "jose";
-import { signIdentityHeaders } from "@campus/auth";
-import { backends, registerAdmin, registerUser, startTestCampus, type TestCampus } from "@campus/testkit";
+import {
+  backends,
+  postToSubgraph,
+  registerAdmin,
+  registerUser,
+  startTestCampus,
+  type TestCampus,
+  operation,
+} from "@campus/testkit";
 
-const REGISTER = `mutation Register($input: RegisterInput!) { register(input: $input) { accessToken refreshToken expiresIn user { id email name roles } } }`;
-const LOGIN = `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken expiresIn user { id email name roles } } }`;
-const REFRESH = `mutation RefreshTokens($refreshToken: String!) { refreshTokens(refreshToken: $refreshToken) { accessToken refreshToken expiresIn } }`;
-const LOGOUT = `mutation Logout { logout }`;
-const BECOME_INSTRUCTOR = `mutation BecomeInstructor { becomeInstructor { id roles } }`;
+const REGISTER = operation("mvp", "Register");
+const LOGIN = operation("mvp", "Login");
+const REFRESH = operation("mvp", "RefreshTokens");
+const LOGOUT = operation("mvp", "Logout");
+const BECOME_INSTRUCTOR = operation("mvp", "BecomeInstructor");
 const ME = `query Me { me { id email name roles } }`;
 
 describe.each(backends())("identity through the router (%s)", (backend) => {
@@ -186,6 +193,24 @@ describe.each(backends())("identity through the router (%s)", (backend) => {
       // the admin who revoked is not affected
       expect((await campus.gql(USERS, {}, admin.accessToken)).errors).toBeUndefined();
     });
+
+    it("a role an admin revoked stays revoked: becomeInstructor is FORBIDDEN until an admin grants it again", async () => {
+      const user = await registerUser(campus);
+      expect((await campus.gql(BECOME_INSTRUCTOR, {}, user.accessToken)).data.becomeInstructor.roles).toContain(
+        "INSTRUCTOR",
+      );
+      const revoked = await campus.gql(REVOKE, { userId: user.id, role: "INSTRUCTOR" }, admin.accessToken);
+      expect(revoked.data.revokeRole.roles).toEqual(["LEARNER"]);
+      const fresh = await login(user);
+      const again = await campus.gql(BECOME_INSTRUCTOR, {}, fresh.accessToken);
+      expect(again.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      expect((await campus.gql(ME, {}, fresh.accessToken)).data.me.roles).toEqual(["LEARNER"]);
+      // an admin's grant lifts it, and from then on the user may take it back after losing it on their own
+      expect(
+        (await campus.gql(GRANT, { userId: user.id, role: "INSTRUCTOR" }, admin.accessToken)).errors,
+      ).toBeUndefined();
+      expect((await campus.gql(ME, {}, (await login(user)).accessToken)).data.me.roles).toContain("INSTRUCTOR");
+    });
   });
 
   describe("forged tokens are UNAUTHENTICATED (401) and reach no subgraph", () => {
@@ -254,22 +279,35 @@ describe.each(backends())("identity through the router (%s)", (backend) => {
   });
 
   describe("subgraphs cannot be fooled around the router", () => {
-    it("forged X-User-Id without a proof gives no identity", async () => {
+    it("forged X-User-Id without a proof is refused with 401", async () => {
       const user = await registerUser(campus);
       const forged = await campus.gqlSubgraph("identity", ME, {}, { "x-user-id": user.id, "x-roles": "ADMIN" });
+      expect(forged.status).toBe(401);
       expect(forged.data?.me ?? null).toBeNull();
       expect(forged.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     });
-    it("a proof made with the wrong secret gives no identity", async () => {
+    it("a proof made with the wrong secret is refused with 401", async () => {
       const user = await registerUser(campus);
-      const headers = signIdentityHeaders("x".repeat(40), { userId: user.id, roles: ["ADMIN"] });
-      const forged = await campus.gqlSubgraph("identity", ME, {}, headers);
+      const forged = await postToSubgraph(
+        campus.subgraphUrls.identity,
+        "x".repeat(40),
+        {
+          userId: user.id,
+          roles: ["ADMIN"],
+        },
+        ME,
+      );
+      expect(forged.status).toBe(401);
       expect(forged.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     });
     it("the router's own proof works (control)", async () => {
       const user = await registerUser(campus);
-      const headers = signIdentityHeaders(campus.internalAuthSecret, { userId: user.id, roles: ["LEARNER"] });
-      const genuine = await campus.gqlSubgraph("identity", ME, {}, headers);
+      const genuine = await postToSubgraph(
+        campus.subgraphUrls.identity,
+        campus.internalAuthSecret,
+        { userId: user.id, roles: ["LEARNER"] },
+        ME,
+      );
       expect(genuine.data.me.id).toBe(user.id);
     });
   });

@@ -1,14 +1,21 @@
-import { backends, registerInstructor, registerUser, startTestCampus, type TestCampus } from "@campus/testkit";
+import {
+  backends,
+  registerInstructor,
+  registerUser,
+  startTestCampus,
+  type TestCampus,
+  operation,
+} from "@campus/testkit";
 
-// Operations exactly as in shared/api/mvp.graphql.
-const CREATE_COURSE = `mutation CreateCourse($input: CreateCourseInput!) { createCourse(input: $input) { id title slug status instructor { id name } } }`;
-const ADD_MODULE = `mutation AddModule($courseId: ID!, $input: AddModuleInput!) { addModule(courseId: $courseId, input: $input) { id title position } }`;
-const PUBLISH = `mutation PublishCourse($id: ID!) { publishCourse(id: $id) { id status publishedAt } }`;
-const COURSES = `query Courses($first: Int, $after: String, $filter: CourseFilter) { courses(first: $first, after: $after, filter: $filter) { totalCount edges { cursor node { id title slug level price { amount currency } instructor { id name } enrollmentCount } } pageInfo { hasNextPage endCursor } } }`;
-const COURSE = `query Course($id: ID!) { course(id: $id) { id title description status modules { id title position } instructor { id name } enrollmentCount viewerEnrollment { id progress status } } }`;
-const ENROLL = `mutation Enroll($courseId: ID!) { enroll(courseId: $courseId) { id status progress course { id title } } }`;
-const UPDATE_PROGRESS = `mutation UpdateProgress($enrollmentId: ID!, $moduleId: ID!, $completed: Boolean!) { updateProgress(enrollmentId: $enrollmentId, moduleId: $moduleId, completed: $completed) { id progress status completedAt } }`;
-const ME = `query Me { me { id email name roles enrollments(first: 20) { edges { node { id status progress completedAt course { id title } } } pageInfo { hasNextPage endCursor } } } }`;
+// Operations exactly as in schema/operations/mvp.graphql.
+const CREATE_COURSE = operation("mvp", "CreateCourse");
+const ADD_MODULE = operation("mvp", "AddModule");
+const PUBLISH = operation("mvp", "PublishCourse");
+const COURSES = operation("mvp", "Courses");
+const COURSE = operation("mvp", "Course");
+const ENROLL = operation("mvp", "Enroll");
+const UPDATE_PROGRESS = operation("mvp", "UpdateProgress");
+const ME = operation("mvp", "Me");
 
 describe.each(backends())("MVP flow through the router (%s)", (backend) => {
   let campus: TestCampus;

@@ -7,6 +7,7 @@ import {
   startTestCampus,
   type TestCampus,
   type TestUser,
+  operation,
 } from "@campus/testkit";
 
 /**
@@ -45,13 +46,13 @@ const INSTRUCTOR_NAMES = [
   "Radia Perlman",
 ];
 
-// As in shared/api/mvp.graphql.
-const CREATE_COURSE = `mutation CreateCourse($input: CreateCourseInput!) { createCourse(input: $input) { id title slug status instructor { id name } } }`;
-const ADD_MODULE = `mutation AddModule($courseId: ID!, $input: AddModuleInput!) { addModule(courseId: $courseId, input: $input) { id title position } }`;
-const PUBLISH = `mutation PublishCourse($id: ID!) { publishCourse(id: $id) { id status publishedAt } }`;
-const ENROLL = `mutation Enroll($courseId: ID!) { enroll(courseId: $courseId) { id status progress course { id title } } }`;
-const UPDATE_PROGRESS = `mutation UpdateProgress($enrollmentId: ID!, $moduleId: ID!, $completed: Boolean!) { updateProgress(enrollmentId: $enrollmentId, moduleId: $moduleId, completed: $completed) { id progress status completedAt } }`;
-const COURSES = `query Courses($first: Int, $after: String, $filter: CourseFilter) { courses(first: $first, after: $after, filter: $filter) { totalCount edges { cursor node { id title slug level price { amount currency } instructor { id name } enrollmentCount } } pageInfo { hasNextPage endCursor } } }`;
+// As in schema/operations/mvp.graphql.
+const CREATE_COURSE = operation("mvp", "CreateCourse");
+const ADD_MODULE = operation("mvp", "AddModule");
+const PUBLISH = operation("mvp", "PublishCourse");
+const ENROLL = operation("mvp", "Enroll");
+const UPDATE_PROGRESS = operation("mvp", "UpdateProgress");
+const COURSES = operation("mvp", "Courses");
 
 /** Everything a course in a listing can fan out to, in all three subgraphs. */
 const COURSES_FANOUT = `query CoursesFanout($first: Int) {

@@ -31,12 +31,17 @@ export interface CampusOptions {
  */
 export async function startCampus(options: CampusOptions = {}) {
   const env = { ...(options.env ?? process.env) };
-  env.INTERNAL_AUTH_SECRET ??= randomBytes(32).toString("base64url");
+  if (!env.INTERNAL_AUTH_SECRET) env.INTERNAL_AUTH_SECRET = randomBytes(32).toString("base64url");
   const secret = env.INTERNAL_AUTH_SECRET;
-  const logger = createLogger("campus", env.LOG_LEVEL ?? "info");
-  const identityConfig = { ...loadConfig(identityConfigSchema, env), INTERNAL_AUTH_SECRET: secret };
-  const catalogConfig = { ...loadConfig(catalogConfigSchema, env), INTERNAL_AUTH_SECRET: secret };
-  const enrollmentConfig = { ...loadConfig(enrollmentConfigSchema, env), INTERNAL_AUTH_SECRET: secret };
+  const level = env.LOG_LEVEL || "info";
+  const logger = createLogger("campus", level);
+  // Platforms hand a process its port in PORT, and HOST where to listen: both mean the
+  // router here. The subgraphs stay on loopback, on their own ports (free ones when PORT is set).
+  const { PORT: routerPort, HOST: routerHost, ...subgraphEnv } = env;
+  const subgraphPort = (fallback: number) => (routerPort ? 0 : fallback);
+  const identityConfig = { ...loadConfig(identityConfigSchema, subgraphEnv), INTERNAL_AUTH_SECRET: secret };
+  const catalogConfig = { ...loadConfig(catalogConfigSchema, subgraphEnv), INTERNAL_AUTH_SECRET: secret };
+  const enrollmentConfig = { ...loadConfig(enrollmentConfigSchema, subgraphEnv), INTERNAL_AUTH_SECRET: secret };
 
   const needsPGlite =
     !identityConfig.IDENTITY_DATABASE_URL ||
@@ -46,14 +51,20 @@ export async function startCampus(options: CampusOptions = {}) {
   const pglite: PGlite | undefined = needsPGlite
     ? await startEmbeddedPostgres(options.dataDir ? path.join(options.dataDir, "pglite") : undefined)
     : undefined;
-  const store = options.store ?? createSharedStore(identityConfig.REDIS_URL);
+  const store =
+    options.store ??
+    createSharedStore(identityConfig.REDIS_URL, {
+      // the embedded promise: data survives restarts, signed-in sessions included
+      persistFile: options.dataDir ? path.join(options.dataDir, "store.json") : undefined,
+      onConnectionError: (error) => logger.error({ err: error }, "Redis connection lost; retrying"),
+    });
   const databases: Database[] = [];
   const open = (schema: string, url?: string) => {
     const db = openDatabase({ schema, url, pglite });
     databases.push(db);
     return db;
   };
-  const child = (service: string) => logger.child({ service });
+  const child = (service: string) => createLogger(service, level);
   // one transport for the process: every subgraph publishes to and consumes from it
   const events = await openEventTransport(identityConfig, { clientId: "campus", logger: child("events"), pglite });
   const ports = options.ports ?? {};
@@ -71,8 +82,8 @@ export async function startCampus(options: CampusOptions = {}) {
     events,
     logger: child("catalog"),
   });
-  const identityServer = await identity.start(ports.identity ?? identityConfig.PORT);
-  const catalogServer = await catalog.start(ports.catalog ?? catalogConfig.PORT);
+  const identityServer = await identity.start(ports.identity ?? subgraphPort(identityConfig.PORT));
+  const catalogServer = await catalog.start(ports.catalog ?? subgraphPort(catalogConfig.PORT));
   const enrollment = await createEnrollmentSubgraph(enrollmentConfig, {
     db: open("enrollment", enrollmentConfig.ENROLLMENT_DATABASE_URL),
     store,
@@ -80,10 +91,12 @@ export async function startCampus(options: CampusOptions = {}) {
     logger: child("enrollment"),
     catalogUrl: `${catalogServer.url}/graphql`,
   });
-  const enrollmentServer = await enrollment.start(ports.enrollment ?? enrollmentConfig.PORT);
+  const enrollmentServer = await enrollment.start(ports.enrollment ?? subgraphPort(enrollmentConfig.PORT));
 
   const routerConfig = loadConfig(routerConfigSchema, {
-    ...env,
+    ...subgraphEnv,
+    ...(routerPort ? { PORT: routerPort } : {}),
+    ...(routerHost ? { HOST: routerHost } : {}),
     IDENTITY_URL: `${identityServer.url}/graphql`,
     CATALOG_URL: `${catalogServer.url}/graphql`,
     ENROLLMENT_URL: `${enrollmentServer.url}/graphql`,

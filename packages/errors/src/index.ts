@@ -11,13 +11,21 @@ export type ErrorCode =
   | "RATE_LIMITED"
   | "PAYMENT_REQUIRED"
   | "PAYLOAD_TOO_LARGE"
+  | "SERVICE_UNAVAILABLE"
   | "INTERNAL";
 
+/**
+ * The HTTP status a refusal answers with when it ends the request before any
+ * data is fetched (router plugins, a bad token). Errors raised while fields
+ * resolve leave the status to the response as a whole.
+ */
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  BAD_USER_INPUT: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 /** A rule of the domain was broken; the message is safe to show the caller. */
@@ -40,6 +48,8 @@ export const forbidden = (message = "Not allowed") => new DomainError("FORBIDDEN
 export const notFound = (what: string) => new DomainError("NOT_FOUND", `${what} not found`);
 export const conflict = (message: string) => new DomainError("CONFLICT", message);
 export const paymentRequired = (message: string) => new DomainError("PAYMENT_REQUIRED", message);
+/** A service this answer depends on cannot be reached; nothing was changed and a retry may succeed. */
+export const serviceUnavailable = (message: string) => new DomainError("SERVICE_UNAVAILABLE", message);
 export function rateLimited(retryAfterSeconds: number): DomainError {
   return new DomainError("RATE_LIMITED", `Too many requests; retry in ${retryAfterSeconds}s`, {
     retryAfter: retryAfterSeconds,
@@ -63,17 +73,36 @@ const PASS_THROUGH = new Set([
   "RATE_LIMITED",
   "PAYMENT_REQUIRED",
   "PAYLOAD_TOO_LARGE",
+  "SERVICE_UNAVAILABLE",
 ]);
+
+export interface ErrorFormatterOptions {
+  /** Strip "Did you mean …?" hints: they spell out the schema where introspection is off. */
+  hideSuggestions?: boolean;
+}
+
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/** Apollo's own request errors (a persisted-query hash that does not match, a malformed request) carry a 4xx status but no code. */
+function isClientRequestError(error: unknown): boolean {
+  const status = (error as GraphQLError | undefined)?.extensions?.http as { status?: number } | undefined;
+  return (
+    error instanceof GraphQLError && typeof status?.status === "number" && status.status >= 400 && status.status < 500
+  );
+}
 
 /**
  * Apollo Server `formatError`: known errors keep their message and code,
  * everything else is logged in full and reaches the client as INTERNAL, so no
  * stack, SQL or driver text ever leaves the process.
  */
-export function createErrorFormatter(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+export function createErrorFormatter(logger: Logger, options: ErrorFormatterOptions = {}) {
+  const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    const code = (formatted.extensions?.code as string | undefined) ?? "INTERNAL";
+    const given = (formatted.extensions?.code as string | undefined) ?? "INTERNAL";
+    // Apollo fills in INTERNAL_SERVER_ERROR for errors without a code, its own 4xx refusals included.
+    const unnamed = given === "INTERNAL" || given === "INTERNAL_SERVER_ERROR";
+    const code = unnamed && (isClientRequestError(original) || isClientRequestError(error)) ? "BAD_REQUEST" : given;
     const domain = original instanceof DomainError ? original : undefined;
     if (domain || PASS_THROUGH.has(code)) {
       const {
@@ -96,5 +125,10 @@ export function createErrorFormatter(logger: Logger) {
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: "INTERNAL" },
     };
+  };
+  if (!options.hideSuggestions) return format;
+  return (formatted: GraphQLFormattedError, error: unknown) => {
+    const result = format(formatted, error);
+    return { ...result, message: result.message.replace(SUGGESTION, "") };
   };
 }

@@ -1,3 +1,4 @@
+import { configError } from "@campus/config";
 import { openDatabase, type PGlite } from "@campus/database";
 import type { Logger } from "@campus/logging";
 import { EmbeddedTransport, EVENT_LOG_SCHEMA } from "./embedded-transport";
@@ -25,12 +26,10 @@ export async function openEventTransport(
     return new KafkaTransport({ brokers: settings.KAFKA_BROKERS, clientId: options.clientId, logger: options.logger });
   }
   if (!settings.EVENTS_DATABASE_URL && settings.NODE_ENV === "production") {
-    throw new Error(
-      "Invalid configuration:\n  KAFKA_BROKERS: required when NODE_ENV=production (or EVENTS_DATABASE_URL)",
-    );
+    throw configError("KAFKA_BROKERS", "required when NODE_ENV=production (or EVENTS_DATABASE_URL)");
   }
   if (!settings.EVENTS_DATABASE_URL && !options.pglite) {
-    throw new Error("events: set KAFKA_BROKERS or EVENTS_DATABASE_URL, or run with the embedded PGlite");
+    throw configError("KAFKA_BROKERS", "set it or EVENTS_DATABASE_URL, or run with the embedded PGlite");
   }
   const db = openDatabase({ schema: EVENT_LOG_SCHEMA, url: settings.EVENTS_DATABASE_URL, pglite: options.pglite });
   return EmbeddedTransport.open({ db, ownsDatabase: true, logger: options.logger, pollMs: settings.EVENTS_POLL_MS });

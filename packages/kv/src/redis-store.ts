@@ -9,30 +9,54 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
-// Sorted set of event timestamps; trims, counts and (maybe) adds in one step.
+// Sorted set of event timestamps; trims, counts and (maybe) adds `weight` events in one step.
+// Returns when the event that must leave for `weight` more to fit was recorded (-1: never fits).
 const SLIDING_WINDOW = `
-local key, now, window, limit, record, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local key, now, window, limit, record, member, weight = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
 local count = redis.call('ZCARD', key)
-local allowed = count < limit
+local allowed = count + weight <= limit
 if allowed and record == '1' then
-  redis.call('ZADD', key, now, member)
-  count = count + 1
+  for i = 1, weight do
+    redis.call('ZADD', key, now, member .. ':' .. i)
+  end
+  count = count + weight
 end
 redis.call('PEXPIRE', key, window)
-local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-local oldestAt = oldest[2] and tonumber(oldest[2]) or now
-return { allowed and 1 or 0, count, oldestAt }`;
+local leavingAt = -1
+local mustLeave = count + weight - limit
+if not allowed and mustLeave <= count then
+  local leaving = redis.call('ZRANGE', key, mustLeave - 1, mustLeave - 1, 'WITHSCORES')
+  if leaving[2] then leavingAt = tonumber(leaving[2]) end
+end
+return { allowed and 1 or 0, count, leavingAt }`;
+
+export interface RedisStoreOptions {
+  /** Prefix for every key, so tests and tenants can share one server. */
+  prefix?: string;
+  /** Where connection problems are reported (once per outage, not per retry). */
+  onConnectionError?: (error: Error) => void;
+}
 
 export class RedisStore implements SharedStore {
   private readonly redis: Redis;
 
-  constructor(
-    url: string,
-    /** Prefix for every key, so tests and tenants can share one server. */
-    private readonly prefix = "campus:",
-  ) {
+  private readonly prefix: string;
+  private failing = false;
+
+  constructor(url: string, options: RedisStoreOptions | string = {}) {
+    const settings = typeof options === "string" ? { prefix: options } : options;
+    this.prefix = settings.prefix ?? "campus:";
     this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // Without a listener ioredis prints "Unhandled error event" on every retry, outside the logs.
+    this.redis.on("error", (error: Error) => {
+      if (this.failing) return;
+      this.failing = true;
+      settings.onConnectionError?.(error);
+    });
+    this.redis.on("ready", () => {
+      this.failing = false;
+    });
     this.redis.defineCommand("campusCompareAndSet", { numberOfKeys: 1, lua: COMPARE_AND_SET });
     this.redis.defineCommand("campusSlidingWindow", { numberOfKeys: 1, lua: SLIDING_WINDOW });
   }
@@ -41,8 +65,21 @@ export class RedisStore implements SharedStore {
     return this.prefix + key;
   }
 
+  /** Answers within a second or counts as down: readiness must not hang on a dead server. */
   async ping(): Promise<boolean> {
-    return (await this.redis.ping()) === "PONG";
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), 1000);
+    });
+    try {
+      const answer = this.redis.ping().then(
+        (reply) => reply === "PONG",
+        () => false,
+      );
+      return await Promise.race([answer, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async get(key: string) {
@@ -91,19 +128,23 @@ export class RedisStore implements SharedStore {
     const redis = this.redis as Redis & {
       campusSlidingWindow(...args: (string | number)[]): Promise<[number, number, number]>;
     };
-    const [allowed, count, oldestAt] = await redis.campusSlidingWindow(
+    const [allowed, count, leavingAt] = await redis.campusSlidingWindow(
       this.k(key),
       now,
       opts.windowMs,
       opts.limit,
       opts.record ? "1" : "0",
       `${now}:${randomUUID()}`,
+      opts.weight ?? 1,
     );
-    const retryAfterMs = allowed === 1 ? 0 : Math.max(1, oldestAt + opts.windowMs - now);
-    return { allowed: allowed === 1, count, retryAfterMs };
+    if (allowed === 1) return { allowed: true, count, retryAfterMs: 0 };
+    const retryAfterMs = leavingAt < 0 ? opts.windowMs : Math.max(1, leavingAt + opts.windowMs - now);
+    return { allowed: false, count, retryAfterMs };
   }
 
   async close() {
+    // QUIT would wait in the offline queue for a server that is not there
+    if (this.redis.status !== "ready") return this.redis.disconnect();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -24,6 +24,8 @@ export interface SharedStore {
    * `retryAfterMs` tells when the oldest counted event leaves the window.
    */
   slidingWindow(key: string, opts: SlidingWindowOptions): Promise<SlidingWindowResult>;
+  /** True when the store answers (readiness). */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,12 @@ export interface SlidingWindowOptions {
   limit: number;
   /** false only peeks (e.g. "has this account failed too often already?") */
   record: boolean;
+  /**
+   * How many events this call stands for (default 1): allowed only when all
+   * of them fit under the limit, and then all are recorded. A request with
+   * five aliases of `login` is five logins.
+   */
+  weight?: number;
   now?: number;
 }
 

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
+import pretty from "pino-pretty";
 
 export type { Logger };
 
@@ -20,8 +21,41 @@ export function currentLogContext(): LogContext | undefined {
   return requestContext.getStore();
 }
 
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "info"): Logger {
-  return pino({
+export type LogFormat = "json" | "pretty";
+
+/**
+ * LOG_FORMAT=json|pretty; by default pretty when a person watches (stdout is
+ * a terminal) and JSON for everything else (containers, CI, log shippers).
+ */
+export function logFormat(setting = process.env.LOG_FORMAT): LogFormat {
+  if (setting === "json" || setting === "pretty") return setting;
+  return process.stdout.isTTY ? "pretty" : "json";
+}
+
+let prettyStream: DestinationStream | undefined;
+
+/** One synchronous pretty printer per process, shared by every logger (no worker thread). */
+function destination(format: LogFormat): DestinationStream | undefined {
+  if (format !== "pretty") return undefined;
+  prettyStream ??= pretty({
+    colorize: Boolean(process.stdout.isTTY),
+    sync: true,
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: "pid,hostname,service,requestId,traceId",
+    messageFormat: "{if service}[{service}] {end}{msg}",
+    singleLine: true,
+  });
+  return prettyStream;
+}
+
+/**
+ * A service's logger. `service` is the only binding it starts with, so a
+ * process that hosts several services (the embedded runtime) gives each its
+ * own logger rather than a child of another service's, and no line carries
+ * the key twice.
+ */
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "info", format = logFormat()): Logger {
+  const options = {
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -30,7 +64,9 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "
       paths: ["password", "*.password", "refreshToken", "*.refreshToken", "authorization", "*.authorization"],
       censor: "[redacted]",
     },
-  });
+  };
+  const stream = destination(format);
+  return stream ? pino(options, stream) : pino(options);
 }
 
 /** W3C traceparent: version-traceid-parentid-flags. Returns the trace id or undefined. */

@@ -1,5 +1,6 @@
 import { Directive, Field, ObjectType } from "type-graphql";
 import { badInput } from "@campus/errors";
+import { isUuid } from "./ids";
 
 @ObjectType({ description: "Relay page information." })
 @Directive("@shareable")
@@ -25,21 +26,40 @@ export function encodeCursor(key: Keyset): string {
   return Buffer.from(JSON.stringify([key.at.toISOString(), key.id])).toString("base64url");
 }
 
+/** Cursors carry row timestamps; anything outside these years was not issued by this API. */
+const EARLIEST = Date.UTC(1, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31);
+/** What `encodeCursor` writes (Date#toISOString). */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Reads a cursor this API issued, or refuses it with BAD_USER_INPUT: the id
+ * must be a UUID and the time a real row time, so a forged cursor never
+ * reaches the database as a bad uuid or an out-of-range date.
+ */
 export function decodeCursor(cursor: string | null | undefined): Keyset | undefined {
   if (cursor === undefined || cursor === null) return undefined;
+  const refuse = () => badInput("`after` is not a cursor this API issued", { field: "after" });
+  let decoded: unknown;
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
-    const date = new Date(at);
-    if (typeof id !== "string" || Number.isNaN(date.getTime())) throw new Error("bad cursor");
-    return { at: date, id };
+    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    throw badInput("`after` is not a cursor this API issued");
+    throw refuse();
   }
+  if (!Array.isArray(decoded) || decoded.length !== 2) throw refuse();
+  const [at, id] = decoded as unknown[];
+  if (typeof at !== "string" || typeof id !== "string" || !isUuid(id) || !ISO_TIME.test(at)) throw refuse();
+  const date = new Date(at);
+  const time = date.getTime();
+  if (Number.isNaN(time) || time < EARLIEST || time > LATEST) throw refuse();
+  return { at: date, id };
 }
 
 export const MAX_PAGE_SIZE = 100;
+/** The page size of a connection whose `first` is left out. */
+export const DEFAULT_PAGE_SIZE = 20;
 
-export function pageSize(first: number | null | undefined, fallback = 20): number {
+export function pageSize(first: number | null | undefined, fallback = DEFAULT_PAGE_SIZE): number {
   const size = first ?? fallback;
   if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
     throw badInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}`);

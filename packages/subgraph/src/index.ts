@@ -5,3 +5,4 @@ export * from "./loaders";
 export * from "./server";
 export * from "./ids";
 export * from "./process";
+export * from "./text";

@@ -1,18 +1,29 @@
-import type { Logger } from "@campus/logging";
+import { reportStartFailure } from "@campus/config";
+import { createLogger, type Logger } from "@campus/logging";
+
+export interface RunningService {
+  stop(): Promise<void>;
+  /** Where shutdown is logged; a logger for the service name otherwise. */
+  logger?: Logger;
+}
 
 /**
- * Runs a service until SIGTERM/SIGINT, then stops it gracefully (the HTTP
- * layer drains in-flight requests). A second signal exits at once.
+ * Runs a service process: `start` loads its configuration and starts it; a
+ * bad setting ends the process with one line per variable (no stack), any
+ * other start failure is logged. Then it runs until SIGTERM/SIGINT and stops
+ * gracefully (the HTTP layer drains in-flight requests). A second signal
+ * exits at once.
  */
-export function runUntilSignalled(logger: Logger, start: () => Promise<{ stop(): Promise<void> }>): void {
+export function runUntilSignalled(service: string, start: () => Promise<RunningService>): void {
   start()
-    .then((service) => {
+    .then((running) => {
+      const logger = running.logger ?? createLogger(service);
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) process.exit(1);
         stopping = true;
         logger.info({ signal }, "shutting down");
-        service
+        running
           .stop()
           .then(() => process.exit(0))
           .catch((error) => {
@@ -23,8 +34,7 @@ export function runUntilSignalled(logger: Logger, start: () => Promise<{ stop():
       process.on("SIGTERM", () => shutdown("SIGTERM"));
       process.on("SIGINT", () => shutdown("SIGINT"));
     })
-    .catch((error) => {
-      logger.fatal({ err: error }, "failed to start");
-      process.exit(1);
-    });
+    .catch((error: unknown) =>
+      reportStartFailure(service, error, (failure) => createLogger(service).fatal({ err: failure }, "failed to start")),
+    );
 }

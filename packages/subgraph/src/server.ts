@@ -3,10 +3,11 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { ApolloServerPluginInlineTrace } from "@apollo/server/plugin/inlineTrace";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
-import { viewerFromIdentityHeaders, type Viewer } from "@campus/auth";
+import { verifySignedRequest, type Viewer } from "@campus/auth";
 import { migrationsUpToDate, type Database } from "@campus/database";
 import { createErrorFormatter } from "@campus/errors";
-import { serveGraphQL, type Route, type RunningServer } from "@campus/http";
+import { introspectionDisabled, serveGraphQL, storableTextPlugin, type Route, type RunningServer } from "@campus/http";
+import type { SharedStore } from "@campus/kv";
 import type { Logger } from "@campus/logging";
 import { LoaderRegistry } from "./loaders";
 
@@ -23,6 +24,8 @@ export interface SubgraphServerOptions {
   logger: Logger;
   db: Database;
   migrationsDir: string;
+  /** The shared store (Redis in production): readiness fails while it does not answer. */
+  store: SharedStore;
   port: number;
   host?: string;
   internalAuthSecret: string;
@@ -30,7 +33,7 @@ export interface SubgraphServerOptions {
   inlineTrace: boolean;
   introspection: boolean;
   routes?: Record<string, Route>;
-  /** Extra readiness checks (e.g. Redis); each returns true when healthy. */
+  /** Extra readiness checks; each returns true when healthy. */
   readinessChecks?: Record<string, () => Promise<boolean>>;
   /** Figures shown with readiness (e.g. event lag); they do not decide it. */
   readinessDetail?: () => Promise<Record<string, unknown>>;
@@ -44,15 +47,34 @@ async function check(probe: () => Promise<boolean>): Promise<boolean> {
   }
 }
 
+/** At most one warning per interval: a misconfigured router would otherwise log on every request. */
+function throttled(intervalMs: number, log: (reason: string, suppressed: number) => void) {
+  let last = 0;
+  let suppressed = 0;
+  return (reason: string) => {
+    const now = Date.now();
+    if (now - last < intervalMs) {
+      suppressed += 1;
+      return;
+    }
+    log(reason, suppressed);
+    last = now;
+    suppressed = 0;
+  };
+}
+
 export async function startSubgraphServer(options: SubgraphServerOptions): Promise<RunningServer> {
   const { logger, db } = options;
   const apollo = new ApolloServer<SubgraphContext>({
     schema: options.schema,
-    introspection: options.introspection,
+    // Introspection is refused by our own rule below, whose message names the setting.
+    introspection: true,
+    validationRules: options.introspection ? [] : [introspectionDisabled],
+    hideSchemaDetailsFromClientErrors: !options.introspection,
     includeStacktraceInErrorResponses: false,
     // runUntilSignalled drains and stops on SIGTERM; Apollo's own handler would re-raise the signal and exit 1
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter(logger),
+    formatError: createErrorFormatter(logger, { hideSuggestions: !options.introspection }),
     logger,
     plugins: [
       {
@@ -67,6 +89,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
           };
         },
       },
+      storableTextPlugin(),
       options.inlineTrace ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
     ],
@@ -77,6 +100,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     const checks: Record<string, boolean> = {
       database: await check(async () => (await db.query("SELECT 1 AS ok")).length === 1),
       migrations: await check(() => migrationsUpToDate(db, options.migrationsDir)),
+      store: await check(() => options.store.ping()),
     };
     for (const [name, probe] of Object.entries(options.readinessChecks ?? {})) checks[name] = await check(probe);
     const ok = Object.values(checks).every(Boolean);
@@ -84,7 +108,14 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     return { status: ok ? 200 : 503, body: { status: ok ? "ready" : "not ready", checks, ...detail } };
   };
 
-  const server = await serveGraphQL<SubgraphContext>({
+  const warnRefused = throttled(10_000, (reason, suppressed) =>
+    logger.warn(
+      { reason, suppressedSinceLastWarning: suppressed },
+      "refused a request without a valid router proof (a direct call, or INTERNAL_AUTH_SECRET differs from the router's)",
+    ),
+  );
+
+  const server = await serveGraphQL<SubgraphContext, Viewer>({
     apollo,
     logger,
     port: options.port,
@@ -94,8 +125,16 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
       "/health/ready": ready,
       ...options.routes,
     },
-    context: async (req, requestId) => ({
-      viewer: viewerFromIdentityHeaders(options.internalAuthSecret, req.headers),
+    authenticate: (request) => {
+      const verdict = verifySignedRequest(options.internalAuthSecret, request, request.headers);
+      if (verdict.refusal !== undefined) {
+        warnRefused(verdict.refusal);
+        return { refused: verdict.refusal };
+      }
+      return { accepted: verdict.viewer };
+    },
+    context: async (_req, requestId, viewer) => ({
+      viewer: viewer!,
       loaders: new LoaderRegistry(),
       requestId,
     }),

@@ -2,3 +2,5 @@ export * from "./backends";
 export * from "./campus";
 export * from "./users";
 export * from "./events";
+export * from "./subgraph-request";
+export * from "./operations";

@@ -1,3 +1,4 @@
+import { operation } from "./operations";
 import type { TestCampus } from "./campus";
 
 let counter = 0;
@@ -10,11 +11,9 @@ export interface TestUser {
   refreshToken: string;
 }
 
-const REGISTER = `mutation Register($input: RegisterInput!) {
-  register(input: $input) { accessToken refreshToken expiresIn user { id email name roles } }
-}`;
-const BECOME_INSTRUCTOR = `mutation BecomeInstructor { becomeInstructor { id roles } }`;
-const REFRESH = `mutation RefreshTokens($refreshToken: String!) { refreshTokens(refreshToken: $refreshToken) { accessToken refreshToken expiresIn } }`;
+const REGISTER = operation("mvp", "Register");
+const BECOME_INSTRUCTOR = operation("mvp", "BecomeInstructor");
+const REFRESH = operation("mvp", "RefreshTokens");
 
 /** Registers a learner through the router, as mvp.graphql does. */
 export async function registerUser(campus: TestCampus, name = "Test Learner"): Promise<TestUser> {

@@ -1,7 +1,17 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { commandLine } from "@campus/config";
 import { createLogger } from "@campus/logging";
 import { composeSupergraph } from "./compose";
+
+commandLine({
+  usage: "pnpm compose",
+  description:
+    "Prints each subgraph's SDL from its code into schema/<subgraph>.graphql and composes them offline into\n" +
+    "schema/supergraph.graphql, the file the router serves (tests/schema fails when it is stale).",
+  options: {},
+  help: {},
+});
 
 /** `pnpm compose`: writes schema/<subgraph>.graphql and schema/supergraph.graphql. */
 const logger = createLogger("compose");

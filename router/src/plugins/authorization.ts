@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { valueFromASTUntyped } from "graphql";
 import { rootPermissions, type Viewer } from "@campus/auth";
 import { forbidden } from "@campus/errors";
-import { rootFields } from "../operation";
+import { fragmentsOf, rootFields } from "../operation";
 
 export interface RouterContext {
   viewer: Viewer;
@@ -29,12 +29,9 @@ export function authorizationPlugin(): ApolloServerPlugin<RouterContext> {
           const type =
             operation.operation === "mutation" ? "Mutation" : operation.operation === "query" ? "Query" : undefined;
           if (!type) throw forbidden("Subscriptions are not served");
-          const fragments = Object.fromEntries(
-            document.definitions.flatMap((d) => (d.kind === "FragmentDefinition" ? [[d.name.value, d]] : [])),
-          );
           // shield keeps per-request rule results here
           const ctx = { ...contextValue, _shield: { cache: {} } };
-          for (const field of rootFields(operation, fragments)) {
+          for (const field of rootFields(operation, fragmentsOf(document))) {
             const name = field.name.value;
             if (name === "__typename" || name === "__schema" || name === "__type") continue;
             const rule = (rootPermissions[type] as Record<string, EvaluableRule | undefined>)[name];

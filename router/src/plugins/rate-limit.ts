@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { rateLimited } from "@campus/errors";
 import type { SharedStore } from "@campus/kv";
-import { rootFields } from "../operation";
+import { fragmentsOf, rootFields } from "../operation";
 import type { RouterContext } from "./authorization";
 
 export interface RateLimits {
@@ -14,9 +14,12 @@ const SESSION_OPERATIONS = new Set(["register", "login", "refreshTokens"]);
 const WINDOW_MS = 60_000;
 
 /**
- * Sliding window per caller (user id, else client IP) and per operation (its
- * root fields), in the SharedStore so every router replica counts together.
- * Session operations are limited per IP whoever claims to call them.
+ * Sliding windows in the SharedStore, so every router replica counts
+ * together. Each root field has its own budget per caller (user id, else
+ * client IP), and every occurrence counts: `{ a: login(…) b: login(…) }` is
+ * two logins, and what else shares the document changes nothing. Session
+ * fields (register, login, refreshTokens) are counted per IP whoever claims
+ * to call them, against the stricter budget.
  */
 export function rateLimitPlugin(store: SharedStore, limits: RateLimits): ApolloServerPlugin<RouterContext> {
   return {
@@ -24,20 +27,30 @@ export function rateLimitPlugin(store: SharedStore, limits: RateLimits): ApolloS
       return {
         async didResolveOperation({ operation, document, contextValue }) {
           if (!operation) return;
-          const fragments = Object.fromEntries(
-            document.definitions.flatMap((d) => (d.kind === "FragmentDefinition" ? [[d.name.value, d]] : [])),
-          );
-          const names = [...new Set(rootFields(operation, fragments).map((field) => field.name.value))].sort();
+          const occurrences = new Map<string, number>();
+          for (const field of rootFields(operation, fragmentsOf(document))) {
+            const name = field.name.value;
+            if (name.startsWith("__")) continue;
+            occurrences.set(name, (occurrences.get(name) ?? 0) + 1);
+          }
           const { viewer } = contextValue;
-          const sessionOperation = names.some((name) => SESSION_OPERATIONS.has(name));
-          const caller =
-            sessionOperation || !viewer.userId ? `ip:${viewer.clientIp ?? "unknown"}` : `user:${viewer.userId}`;
-          const result = await store.slidingWindow(`ratelimit:${caller}:${operation.operation}:${names.join(",")}`, {
-            windowMs: WINDOW_MS,
-            limit: sessionOperation ? limits.authPerMinute : limits.perMinute,
-            record: true,
-          });
-          if (!result.allowed) throw rateLimited(Math.ceil(result.retryAfterMs / 1000));
+          const ip = `ip:${viewer.clientIp ?? "unknown"}`;
+          const verdicts = await Promise.all(
+            [...occurrences].map(([name, count]) => {
+              const session = SESSION_OPERATIONS.has(name);
+              const caller = session || !viewer.userId ? ip : `user:${viewer.userId}`;
+              return store.slidingWindow(`ratelimit:${caller}:${operation.operation}:${name}`, {
+                windowMs: WINDOW_MS,
+                limit: session ? limits.authPerMinute : limits.perMinute,
+                record: true,
+                weight: count,
+              });
+            }),
+          );
+          const refused = verdicts.filter((verdict) => !verdict.allowed);
+          if (refused.length > 0) {
+            throw rateLimited(Math.ceil(Math.max(...refused.map((verdict) => verdict.retryAfterMs)) / 1000));
+          }
         },
       };
     },

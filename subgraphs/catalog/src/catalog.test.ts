@@ -1,7 +1,7 @@
 import { EmbeddedTransport, enrollmentCancelled, enrollmentCompleted, enrollmentCreated } from "@campus/events";
 import { createLogger } from "@campus/logging";
 import { randomUUID } from "node:crypto";
-import { signIdentityHeaders, type Viewer } from "@campus/auth";
+import { signedIdentityHeaders, type Viewer } from "@campus/auth";
 import { loadConfig } from "@campus/config";
 import { openDatabase, startEmbeddedPostgres, type Database, type PGlite } from "@campus/database";
 import { MemoryStore } from "@campus/kv";
@@ -58,10 +58,14 @@ afterAll(async () => {
 });
 
 async function gql<T = Record<string, any>>(viewer: Viewer, query: string, variables: Record<string, unknown> = {}) {
+  const body = JSON.stringify({ query, variables });
   const response = await fetch(`${server.url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(viewer.userId ? signIdentityHeaders(SECRET, viewer) : {}) },
-    body: JSON.stringify({ query, variables }),
+    headers: {
+      "content-type": "application/json",
+      ...signedIdentityHeaders(SECRET, viewer, { method: "POST", path: "/graphql", body }),
+    },
+    body,
   });
   return (await response.json()) as GraphQLResult<T>;
 }

@@ -1,4 +1,4 @@
-import { loadConfig, requireInProduction } from "@campus/config";
+import { configError, loadConfig, requireInProduction } from "@campus/config";
 import { openDatabase, startEmbeddedPostgres } from "@campus/database";
 import { openEventTransport } from "@campus/events";
 import { createSharedStore } from "@campus/kv";
@@ -10,15 +10,22 @@ import { createCatalogSubgraph } from "./subgraph";
 
 /** Standalone process (docker compose / Kubernetes): one subgraph, config from env. */
 if (require.main === module) {
-  const config = requireInProduction(loadConfig(catalogConfigSchema), ["CATALOG_DATABASE_URL", "REDIS_URL"]);
-  const logger = createLogger("catalog", config.LOG_LEVEL);
-  runUntilSignalled(logger, async () => {
-    if (!config.INTERNAL_AUTH_SECRET) throw new Error("INTERNAL_AUTH_SECRET is required to run a subgraph on its own");
+  runUntilSignalled("catalog", async () => {
+    const config = requireInProduction(loadConfig(catalogConfigSchema), ["CATALOG_DATABASE_URL", "REDIS_URL"]);
+    const logger = createLogger("catalog", config.LOG_LEVEL);
+    if (!config.INTERNAL_AUTH_SECRET) {
+      throw configError(
+        "INTERNAL_AUTH_SECRET",
+        "required to run a subgraph on its own (the router holds the same value)",
+      );
+    }
     const pglite = config.CATALOG_DATABASE_URL
       ? undefined
       : await startEmbeddedPostgres(path.join(config.DATA_DIR, "pglite-catalog"));
     const db = openDatabase({ schema: "catalog", url: config.CATALOG_DATABASE_URL, pglite });
-    const store = createSharedStore(config.REDIS_URL);
+    const store = createSharedStore(config.REDIS_URL, {
+      onConnectionError: (error) => logger.error({ err: error }, "Redis connection lost; retrying"),
+    });
     const events = await openEventTransport(config, { clientId: "catalog", logger, pglite });
     const subgraph = await createCatalogSubgraph(
       { ...config, INTERNAL_AUTH_SECRET: config.INTERNAL_AUTH_SECRET },
@@ -26,6 +33,7 @@ if (require.main === module) {
     );
     const server = await subgraph.start();
     return {
+      logger,
       async stop() {
         await server.stop();
         await events.close();

@@ -111,6 +111,7 @@ export async function createCatalogSubgraph(
         schema,
         logger,
         db: runtime.db,
+        store: runtime.store,
         migrationsDir: CATALOG_MIGRATIONS,
         port,
         host: config.HOST,

@@ -1,5 +1,5 @@
 import { admin, learner, SECRET, startHarness } from "../test/harness";
-import { signIdentityHeaders, type Viewer } from "@campus/auth";
+import { signedIdentityHeaders, type Viewer } from "@campus/auth";
 
 interface GraphQLResponse {
   data?: Record<string, unknown> | null;
@@ -23,10 +23,18 @@ describe("enrollment subgraph over HTTP", () => {
     query: string,
     variables: Record<string, unknown> = {},
   ): Promise<GraphQLResponse> {
+    const body = JSON.stringify({ query, variables });
     const response = await fetch(`${server.url}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(viewer ? signIdentityHeaders(SECRET, viewer) : {}) },
-      body: JSON.stringify({ query, variables }),
+      headers: {
+        "content-type": "application/json",
+        ...signedIdentityHeaders(SECRET, viewer ?? { userId: null, roles: [] }, {
+          method: "POST",
+          path: "/graphql",
+          body,
+        }),
+      },
+      body,
     });
     return (await response.json()) as GraphQLResponse;
   }
@@ -90,25 +98,36 @@ describe("enrollment subgraph over HTTP", () => {
     ]);
   });
 
-  it("refuses root fields to anonymous callers and forged identity headers", async () => {
+  it("refuses root fields to anonymous callers, and any request without the router's proof with 401", async () => {
     const anonymous = await post(null, `{ enrollments { totalCount } }`);
     expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
 
+    const body = JSON.stringify({ query: `{ enrollments { totalCount } }` });
     const forged = await fetch(`${server.url}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json", ...signIdentityHeaders("y".repeat(32), learner()) },
-      body: JSON.stringify({ query: `{ enrollments { totalCount } }` }),
+      headers: {
+        "content-type": "application/json",
+        ...signedIdentityHeaders("y".repeat(32), learner(), { method: "POST", path: "/graphql", body }),
+      },
+      body,
     });
+    expect(forged.status).toBe(401);
     expect(((await forged.json()) as GraphQLResponse).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const unsigned = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ _service { sdl } }" }),
+    });
+    expect(unsigned.status).toBe(401);
   });
 
-  it("masks an unreachable catalog as INTERNAL", async () => {
+  it("answers SERVICE_UNAVAILABLE when neither catalog nor the projection knows the course", async () => {
     h.subgraph.setCatalogUrl("http://127.0.0.1:1/graphql");
     try {
       const result = await post(learner(), `mutation($c: ID!) { enroll(courseId: $c) { id } }`, {
         c: h.catalog.add().id,
       });
-      expect(result.errors?.[0]).toMatchObject({ message: "Internal server error", extensions: { code: "INTERNAL" } });
+      expect(result.errors?.[0]?.extensions?.code).toBe("SERVICE_UNAVAILABLE");
     } finally {
       h.subgraph.setCatalogUrl(h.catalog.url);
     }

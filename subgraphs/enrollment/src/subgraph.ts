@@ -66,6 +66,7 @@ export async function createEnrollmentSubgraph(
   const prisma = createEnrollmentPrisma(runtime.db);
   const catalog = new CatalogClient({
     url: runtime.catalogUrl ?? config.CATALOG_URL,
+    secret: config.INTERNAL_AUTH_SECRET,
     timeoutMs: config.CATALOG_TIMEOUT_MS,
     fetch: runtime.fetch,
     logger,
@@ -112,6 +113,7 @@ export async function createEnrollmentSubgraph(
         schema,
         logger,
         db: runtime.db,
+        store: runtime.store,
         migrationsDir: ENROLLMENT_MIGRATIONS,
         port,
         host: config.HOST,

@@ -22,7 +22,7 @@ export async function startHarness() {
   const store = new MemoryStore();
   const logger = createLogger("enrollment", "silent");
   const events = await EmbeddedTransport.open({ db: openDatabase({ schema: "eventbus", pglite }), logger, pollMs: 50 });
-  const catalog = await new FakeCatalog().start();
+  const catalog = await new FakeCatalog(SECRET).start();
   const config = loadConfig(enrollmentConfigSchema, { INTERNAL_AUTH_SECRET: SECRET, LOG_LEVEL: "silent" });
   const subgraph = await createEnrollmentSubgraph(
     { ...config, INTERNAL_AUTH_SECRET: SECRET },

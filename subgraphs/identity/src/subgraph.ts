@@ -106,6 +106,7 @@ export async function createIdentitySubgraph(
         schema,
         logger,
         db: runtime.db,
+        store: runtime.store,
         migrationsDir: IDENTITY_MIGRATIONS,
         port,
         host: config.HOST,

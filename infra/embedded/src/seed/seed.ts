@@ -1,9 +1,12 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Role, Viewer } from "@campus/auth";
+import { LoaderRegistry } from "@campus/subgraph";
 import type { Campus } from "../campus";
-import { CATEGORIES, demoCourses } from "./catalog-data";
-import { graphql } from "./graphql-client";
+import { CATEGORIES, demoCourses, type DemoCourse } from "./catalog-data";
 
-const PASSWORD = "campus-demo-password";
-export const DEMO_ADMIN = { email: "admin@campus.test", password: PASSWORD };
+export const DEMO_PASSWORD = "campus-demo-password";
+
 const INSTRUCTORS = [
   "Ada Lovelace",
   "Grace Hopper",
@@ -29,145 +32,185 @@ const LEARNERS = [
 
 const emailOf = (name: string) => `${name.toLowerCase().replace(/[^a-z]+/g, ".")}@campus.test`;
 
+/** What `seedDemoData` reports while it works: a step and how far it got. */
+export type SeedProgress = (
+  step: "accounts" | "categories" | "courses" | "enrollments",
+  done: number,
+  total: number,
+) => void;
+
+export interface SeedOptions {
+  courses?: number;
+  /** Password of every demo account. */
+  password?: string;
+  progress?: SeedProgress;
+  /** Stops the load between two writes (Ctrl-C); what was written stays and the next run resumes. */
+  signal?: AbortSignal;
+  /**
+   * Written when the demo data is complete, and read to skip it next time
+   * (the embedded runtime keeps it under DATA_DIR beside the database).
+   */
+  markerFile?: string;
+}
+
+const MARKER_VERSION = 1;
+
+/** Like Promise.all, but waits for every branch before failing, so nothing keeps writing after an error. */
+async function allSettledOrThrow<T>(work: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<T>).value);
+}
+
+function markerSays(markerFile: string | undefined): boolean {
+  if (!markerFile || !existsSync(markerFile)) return false;
+  try {
+    return (JSON.parse(readFileSync(markerFile, "utf8")) as { version?: number }).version === MARKER_VERSION;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Loads a living marketplace: instructors with 60 courses across categories
- * and levels (with modules, most published), learners with enrollments and
- * progress. Accounts are created through the identity service (so the
- * router's signup rate limit does not apply to the seed); everything else goes
- * through the public GraphQL API like a client app. Running it twice is a no-op.
+ * Loads a living marketplace: six instructors with 60 courses across
+ * categories and levels (with modules, most published), and learners with
+ * enrollments and progress, through each subgraph's services (their rules
+ * and events apply; no HTTP hop per write).
+ *
+ * Resumable: every step looks for what an interrupted earlier run already
+ * made (accounts by email, categories by name, an instructor's courses in
+ * creation order, modules by count, enrollments and progress by their own
+ * idempotence) and adds only what is missing. The marker file is written
+ * last, so a run stopped anywhere before it is completed by the next one.
  */
 export async function seedDemoData(
   campus: Campus,
-  options: { courses?: number } = {},
+  options: SeedOptions = {},
 ): Promise<{ seeded: boolean; courses: number }> {
-  const { accounts } = campus.services;
-  const url = campus.routerUrl;
-  const existing = await graphql<{ courses: { totalCount: number } }>(url, "{ courses(first: 1) { totalCount } }");
-  if (existing.courses.totalCount > 0) return { seeded: false, courses: existing.courses.totalCount };
-
-  const system = { userId: "00000000-0000-0000-0000-000000000000", roles: ["ADMIN" as const] };
-  const account = async (name: string) => {
-    const email = emailOf(name);
-    try {
-      return (await accounts.register({ email, name, password: PASSWORD })).user;
-    } catch {
-      return (await accounts.login(email, PASSWORD, "seed")).user;
-    }
+  const specs = demoCourses(options.courses ?? 60);
+  if (markerSays(options.markerFile)) return { seeded: false, courses: specs.length };
+  const password = options.password ?? DEMO_PASSWORD;
+  const report = options.progress ?? (() => undefined);
+  const progress: SeedProgress = (step, done, total) => {
+    options.signal?.throwIfAborted();
+    report(step, done, total);
   };
-  const tokenFor = async (name: string) => (await accounts.login(emailOf(name), PASSWORD, "seed")).accessToken;
+  const checkpoint = () => options.signal?.throwIfAborted();
+  const { accounts, catalog, enrollment } = campus.services;
+  const system: Viewer = { userId: "00000000-0000-0000-0000-000000000000", roles: ["ADMIN"] };
 
-  const admin = await account("Campus Admin");
-  await accounts.grantRole(system, admin.id, "ADMIN");
-  const adminToken = await tokenFor("Campus Admin");
-  const categoryIds: Record<string, string> = {};
-  for (const name of CATEGORIES) {
-    const { createCategory } = await graphql(
-      url,
-      "mutation($n: String!) { createCategory(name: $n) { id } }",
-      { n: name },
-      adminToken,
-    );
-    categoryIds[name] = createCategory.id;
+  // ---- accounts (hashing runs on libuv's threads, so in parallel) -----------
+  const people = [
+    { name: "Campus Admin", role: "ADMIN" as Role },
+    ...INSTRUCTORS.map((name) => ({ name, role: "INSTRUCTOR" as Role })),
+    ...LEARNERS.map((name) => ({ name, role: "LEARNER" as Role })),
+  ];
+  let accountsDone = 0;
+  const viewers = await allSettledOrThrow(
+    people.map(async ({ name, role }) => {
+      checkpoint();
+      const email = emailOf(name);
+      const user = (await accounts.findByEmail(email)) ?? (await accounts.register({ email, name, password })).user;
+      if (role !== "LEARNER") await accounts.grantRole(system, user.id, role);
+      progress("accounts", (accountsDone += 1), people.length);
+      return { userId: user.id, roles: role === "LEARNER" ? ["LEARNER"] : ["LEARNER", role] } as Viewer;
+    }),
+  );
+  const admin = viewers[0]!;
+  const instructors = viewers.slice(1, 1 + INSTRUCTORS.length);
+  const learners = viewers.slice(1 + INSTRUCTORS.length);
+
+  // ---- categories -------------------------------------------------------------
+  const categoryIds = new Map((await catalog.categories.listCategories()).map((row) => [row.name, row.id]));
+  for (const [index, name] of CATEGORIES.entries()) {
+    checkpoint();
+    if (!categoryIds.has(name)) categoryIds.set(name, (await catalog.courses.createCategory(admin, name)).id);
+    progress("categories", index + 1, CATEGORIES.length);
   }
 
-  const instructorTokens: string[] = [];
-  for (const name of INSTRUCTORS) {
-    const user = await account(name);
-    await accounts.grantRole(system, user.id, "INSTRUCTOR");
-    instructorTokens.push(await tokenFor(name));
-  }
-
-  const courseIds: { id: string; modules: string[]; free: boolean; published: boolean }[] = [];
-  const courses = demoCourses(options.courses ?? 60);
-  for (const [index, course] of courses.entries()) {
-    const token = instructorTokens[index % instructorTokens.length]!;
-    const { createCourse } = await graphql(
-      url,
-      `
-        mutation ($input: CreateCourseInput!) {
-          createCourse(input: $input) {
-            id
-          }
-        }
-      `,
-      {
-        input: {
-          title: course.title,
-          description: course.description,
-          level: course.level,
-          categoryId: categoryIds[course.category],
-          price: course.price,
-          ...(course.capacity ? { capacity: course.capacity } : {}),
-        },
-      },
-      token,
-    );
-    const moduleIds: string[] = [];
-    for (const title of course.modules) {
-      const { addModule } = await graphql(
-        url,
-        `
-          mutation ($c: ID!, $input: AddModuleInput!) {
-            addModule(courseId: $c, input: $input) {
-              id
-            }
-          }
-        `,
-        { c: createCourse.id, input: { title, summary: `${title} of ${course.title}` } },
-        token,
-      );
-      moduleIds.push(addModule.id);
-    }
-    // every tenth course stays a draft, so instructors see both states
-    const published = index % 10 !== 9;
-    if (published)
-      await graphql(
-        url,
-        `
-          mutation ($id: ID!) {
-            publishCourse(id: $id) {
-              id
-            }
-          }
-        `,
-        { id: createCourse.id },
-        token,
-      );
-    courseIds.push({ id: createCourse.id, modules: moduleIds, free: course.price.amount === 0, published });
-  }
-
-  const open = courseIds.filter((c) => c.free && c.published);
-  for (const [index, name] of LEARNERS.entries()) {
-    await account(name);
-    const token = await tokenFor(name);
-    for (const course of open.slice(index % 4, (index % 4) + 3)) {
-      const { enroll } = await graphql(
-        url,
-        `
-          mutation ($c: ID!) {
-            enroll(courseId: $c) {
-              id
-            }
-          }
-        `,
-        { c: course.id },
-        token,
-      );
-      for (const moduleId of course.modules.slice(0, index % (course.modules.length + 1))) {
-        await graphql(
-          url,
-          `
-            mutation ($e: ID!, $m: ID!) {
-              updateProgress(enrollmentId: $e, moduleId: $m, completed: true) {
-                id
-              }
-            }
-          `,
-          { e: enroll.id, m: moduleId },
-          token,
-        );
+  // ---- courses: each instructor's in order, instructors side by side ----------
+  let coursesDone = 0;
+  const courseFor = new Map<number, { id: string; moduleIds: string[]; free: boolean; published: boolean }>();
+  await allSettledOrThrow(
+    instructors.map(async (instructor, k) => {
+      const mine = specs
+        .map((spec, index) => ({ spec, index }))
+        .filter(({ index }) => index % instructors.length === k);
+      // the listing is newest first; the specs are in creation order
+      const existing = (
+        await catalog.courses.listCourses(instructor, 100, null, { instructorId: instructor.userId })
+      ).edges
+        .map((edge) => edge.node)
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+      for (const [position, { spec, index }] of mine.entries()) {
+        checkpoint();
+        const course = existing[position] ?? (await createCourse(instructor, spec));
+        courseFor.set(index, await completeCourse(instructor, course.id, course.status, spec, index));
+        progress("courses", (coursesDone += 1), specs.length);
       }
-    }
+    }),
+  );
+
+  async function createCourse(instructor: Viewer, spec: DemoCourse) {
+    return catalog.courses.createCourse(instructor, {
+      title: spec.title,
+      description: spec.description,
+      level: spec.level,
+      categoryId: categoryIds.get(spec.category) ?? null,
+      price: spec.price,
+      capacity: spec.capacity,
+    });
   }
-  return { seeded: true, courses: courses.length };
+
+  /** Adds the modules an interrupted run did not, then publishes (every tenth course stays a draft). */
+  async function completeCourse(instructor: Viewer, courseId: string, status: string, spec: DemoCourse, index: number) {
+    const loaders = new LoaderRegistry();
+    const course = await catalog.courses.course(instructor, loaders, courseId);
+    const modules = course ? await catalog.courses.modulesOf(loaders, course) : [];
+    const moduleIds = modules.map((module) => module.id);
+    for (const title of spec.modules.slice(moduleIds.length)) {
+      checkpoint();
+      const added = await catalog.courses.addModule(instructor, courseId, {
+        title,
+        summary: `${title} of ${spec.title}`,
+      });
+      moduleIds.push(added.id);
+    }
+    const published = index % 10 !== 9;
+    if (published && status !== "PUBLISHED") await catalog.courses.publishCourse(instructor, courseId);
+    return { id: courseId, moduleIds, free: spec.price.amount === 0, published };
+  }
+
+  // ---- enrollments and progress ----------------------------------------------
+  const open = [...courseFor.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, course]) => course)
+    .filter((course) => course.free && course.published);
+  let learnersDone = 0;
+  await allSettledOrThrow(
+    learners.map(async (learner, index) => {
+      for (const course of open.slice(index % 4, (index % 4) + 3)) {
+        checkpoint();
+        const loaders = new LoaderRegistry();
+        const held = await enrollment.enrollments.viewerEnrollment(learner, course.id, loaders);
+        const enrolled = held ?? (await enrollment.enrollments.enroll(learner, course.id));
+        // one registry for the learner's progress in this course: catalog is asked once, not per module
+        for (const moduleId of course.moduleIds.slice(0, index % (course.moduleIds.length + 1))) {
+          checkpoint();
+          await enrollment.enrollments.updateProgress(learner, enrolled.id, moduleId, true, loaders);
+        }
+      }
+      progress("enrollments", (learnersDone += 1), learners.length);
+    }),
+  );
+
+  if (options.markerFile) {
+    mkdirSync(path.dirname(options.markerFile), { recursive: true });
+    writeFileSync(
+      options.markerFile,
+      JSON.stringify({ version: MARKER_VERSION, completedAt: new Date().toISOString(), courses: specs.length }),
+    );
+  }
+  return { seeded: true, courses: specs.length };
 }

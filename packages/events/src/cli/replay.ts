@@ -1,4 +1,5 @@
 import path from "node:path";
+import { commandLine } from "@campus/config";
 import { openDatabase, REPO_ROOT, startEmbeddedPostgres, type PGlite } from "@campus/database";
 import { requestReplay } from "../consumer";
 
@@ -11,15 +12,31 @@ import { requestReplay } from "../consumer";
  * the embedded PGlite under DATA_DIR — stop `pnpm dev` first for that one,
  * since PGlite cannot be opened by two processes.
  */
-function argument(name: string): string | undefined {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
+const args = commandLine({
+  usage: "pnpm events:replay [--subgraph <name>] [--group <consumer group>] [--event <event id>] [--list]",
+  description:
+    "Marks dead-lettered events for replay; the subgraph's running consumer applies them within seconds\n" +
+    "(or at its next start). The database is <SUBGRAPH>_DATABASE_URL, or the embedded PGlite under DATA_DIR\n" +
+    "(stop `pnpm dev` first: PGlite cannot be opened by two processes).",
+  options: {
+    subgraph: { type: "string", default: "enrollment" },
+    group: { type: "string" },
+    event: { type: "string" },
+    list: { type: "boolean" },
+  },
+  help: {
+    subgraph: "the subgraph whose consumers' dead letters to replay (default enrollment)",
+    group: "only this consumer group's",
+    event: "only this event",
+    list: "only show what is dead-lettered; mark nothing",
+  },
+});
 
 async function main() {
-  const subgraph = argument("subgraph") ?? "enrollment";
-  const group = argument("group");
-  const eventId = argument("event");
+  const subgraph = args.values.subgraph as string;
+  if (!/^[a-z][a-z_]*$/.test(subgraph)) throw new Error(`not a subgraph name: ${subgraph}`);
+  const group = args.values.group as string | undefined;
+  const eventId = args.values.event as string | undefined;
   const url = process.env[`${subgraph.toUpperCase()}_DATABASE_URL`]?.trim() || undefined;
   let pglite: PGlite | undefined;
   if (!url) pglite = await startEmbeddedPostgres(path.resolve(REPO_ROOT, process.env.DATA_DIR || ".data", "pglite"));
@@ -42,7 +59,7 @@ async function main() {
         `${letter.consumerGroup}  ${letter.eventId}  ${letter.type}  attempts=${letter.attempts}  ${letter.error}\n`,
       );
     }
-    if (process.argv.includes("--list")) {
+    if (args.values.list) {
       process.stdout.write(`${letters.length} dead-lettered event(s) in ${subgraph}\n`);
       return;
     }

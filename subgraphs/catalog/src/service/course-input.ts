@@ -1,4 +1,5 @@
 import { badInput } from "@campus/errors";
+import { readableText } from "@campus/subgraph";
 import type { CourseLevel } from "../data/prisma";
 
 export interface MoneyInput {
@@ -34,18 +35,13 @@ export interface AddModuleInput {
 
 const invalid = (field: string, message: string) => badInput(message, { field });
 
-function text(value: string, field: string, min: number, max: number): string {
-  const trimmed = value.trim();
-  if (trimmed.length < min || trimmed.length > max)
-    throw invalid(field, `${field} must be ${min} to ${max} characters`);
-  return trimmed;
-}
-
-export const courseTitle = (value: string) => text(value, "title", 3, 200);
-export const moduleTitle = (value: string) => text(value, "title", 1, 200);
-export const description = (value: string) => text(value, "description", 0, 10_000);
-export const moduleSummary = (value: string) => text(value, "summary", 0, 2_000);
-export const categoryName = (value: string) => text(value, "name", 2, 100);
+export const courseTitle = (value: string) => readableText(value, { field: "title", min: 3, max: 200 });
+export const moduleTitle = (value: string) => readableText(value, { field: "title", min: 1, max: 200 });
+export const description = (value: string) =>
+  readableText(value, { field: "description", min: 0, max: 10_000, multiline: true });
+export const moduleSummary = (value: string) =>
+  readableText(value, { field: "summary", min: 0, max: 2_000, multiline: true });
+export const categoryName = (value: string) => readableText(value, { field: "name", min: 2, max: 100 });
 
 export function price(value: MoneyInput): MoneyInput {
   if (!Number.isInteger(value.amount) || value.amount < 0) {

@@ -1,9 +1,13 @@
+import { signedIdentityHeaders } from "@campus/auth";
+import { serviceFetch } from "@campus/http";
 import type { Logger } from "@campus/logging";
 import { isUuid, type LoaderRegistry } from "@campus/subgraph";
 
 /** The course facts enrollment decides on; catalog owns them. */
 export interface CatalogCourse {
   id: string;
+  /** Null only in projection rows older than the column; catalog always knows. */
+  instructorId: string | null;
   status: "DRAFT" | "PUBLISHED" | "ARCHIVED";
   price: { amount: number; currency: string };
   /** Seat limit; null means unlimited. */
@@ -19,12 +23,14 @@ export type FetchLike = (
 
 export interface CatalogClientOptions {
   url: string;
+  /** Signs each request the way the router does; catalog refuses unsigned ones. */
+  secret: string;
   timeoutMs?: number;
   fetch?: FetchLike;
   logger: Logger;
 }
 
-/** Thrown when catalog cannot answer; not a DomainError, so clients see INTERNAL. */
+/** Thrown when catalog cannot answer; services turn it into SERVICE_UNAVAILABLE or fall back. */
 export class CatalogUnavailableError extends Error {
   override name = "CatalogUnavailableError";
 }
@@ -36,13 +42,15 @@ export class CatalogUnavailableError extends Error {
  * draft's modules).
  */
 const ENTITIES_QUERY = `query($r: [_Any!]!) {
-  facts: _entities(representations: $r) { ... on Course { id status price { amount currency } capacity } }
+  facts: _entities(representations: $r) { ... on Course { id instructor { id } status price { amount currency } capacity } }
   modules: _entities(representations: $r) { ... on Course { modules { id } } }
 }`;
 
+type CourseFacts = Omit<CatalogCourse, "modules" | "instructorId"> & { instructor: { id: string } };
+
 interface EntitiesResponse {
   data?: {
-    facts?: (Omit<CatalogCourse, "modules"> | null)[];
+    facts?: (CourseFacts | null)[];
     modules?: ({ modules: { id: string }[] } | null)[] | null;
   } | null;
   errors?: { message: string; path?: (string | number)[] }[];
@@ -50,10 +58,11 @@ interface EntitiesResponse {
 
 /**
  * Reads course facts live from the catalog subgraph through its federation
- * `_entities` field. We fetch from the owner on every use for now: the answer
- * is always fresh and there is no local projection to keep in sync. The
- * event-backbone issue will replace this with a local projection fed by
- * catalog events, so enrolling no longer depends on catalog being up.
+ * `_entities` field, as an anonymous caller signed with INTERNAL_AUTH_SECRET.
+ * Enrollment also keeps a projection of these facts from catalog's events
+ * (course-projection.repository.ts); decisions that grant access or record
+ * progress ask here, and only `enroll` falls back to the projection while
+ * catalog cannot be reached (see course-facts.ts).
  */
 export class CatalogClient {
   private url: string;
@@ -61,10 +70,10 @@ export class CatalogClient {
   private readonly fetch: FetchLike;
   private readonly logger: Logger;
 
-  constructor(options: CatalogClientOptions) {
+  constructor(private readonly options: CatalogClientOptions) {
     this.url = options.url;
     this.timeoutMs = options.timeoutMs ?? 3000;
-    this.fetch = options.fetch ?? (fetch as unknown as FetchLike);
+    this.fetch = options.fetch ?? (serviceFetch as unknown as FetchLike);
     this.logger = options.logger;
   }
 
@@ -90,11 +99,16 @@ export class CatalogClient {
       query: ENTITIES_QUERY,
       variables: { r: ids.map((id) => ({ __typename: "Course", id })) },
     });
+    const path = new URL(this.url).pathname;
     let payload: EntitiesResponse;
     try {
       const response = await this.fetch(this.url, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json",
+          ...signedIdentityHeaders(this.options.secret, { userId: null, roles: [] }, { method: "POST", path, body }),
+        },
         body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -110,8 +124,10 @@ export class CatalogClient {
       this.logger.error({ errors: payload.errors, url: this.url }, "catalog answered _entities with errors");
       throw new CatalogUnavailableError("catalog could not resolve courses");
     }
-    return facts.map((course, i) =>
-      course ? { ...course, modules: payload.data?.modules?.[i]?.modules ?? [] } : null,
-    );
+    return facts.map((course, i) => {
+      if (!course) return null;
+      const { instructor, ...rest } = course;
+      return { ...rest, instructorId: instructor.id, modules: payload.data?.modules?.[i]?.modules ?? [] };
+    });
   }
 }

@@ -1,23 +1,31 @@
+import { serviceUnavailable } from "@campus/errors";
 import type { Logger } from "@campus/logging";
-import type { LoaderRegistry } from "@campus/subgraph";
-import { isUuid } from "@campus/subgraph";
+import { isUuid, type LoaderRegistry } from "@campus/subgraph";
 import { CatalogUnavailableError, type CatalogClient, type CatalogCourse } from "./catalog-client";
 import type { CourseProjectionRepository } from "./course-projection";
 
 /**
  * Where enrollment's rules get course facts (status, price, capacity,
- * modules). Catalog owns them; enrollment keeps a projection fed by catalog's
- * events, which arrive a moment after catalog commits.
+ * modules). Catalog owns them; enrollment also keeps a projection fed by
+ * catalog's events, which arrives a moment after catalog commits and so can
+ * be behind the request being served.
  *
- * Progress reads the projection, and confirms with catalog only an answer
- * that would refuse (a module the projection does not know yet). Enrolling
- * grants access, so it decides on catalog's live answer (`confirm`) and
- * falls back to the projection only while catalog cannot be reached. A
- * course the projection has not seen is fetched once and remembered.
+ * - Progress and completion are decided on catalog's live answer only
+ *   (`current`): a learner who completed module 1 of a course whose second
+ *   module the projection has not seen yet would otherwise be COMPLETED at
+ *   half the course. With catalog unreachable, recording progress fails with
+ *   SERVICE_UNAVAILABLE and changes nothing.
+ * - Enrolling asks catalog once (`forEnrollment`) and falls back to the
+ *   projection only while catalog cannot be reached, so a catalog outage does
+ *   not stop free enrollments in courses the projection knows.
  */
 export class CourseFacts {
-  /** Misses in flight: a burst of enrolls in a course the projection lacks asks catalog once. */
-  private readonly fetching = new Map<string, Promise<CatalogCourse | null>>();
+  /**
+   * Enrollment lookups of one course already on their way to catalog: a burst
+   * of enrolls in one course (a launch, a seat race) shares them instead of
+   * sending one request each. An answer is never kept after it arrived.
+   */
+  private readonly enrollmentLookups = new Map<string, Promise<CatalogCourse | null>>();
 
   constructor(
     private readonly projection: CourseProjectionRepository,
@@ -25,30 +33,35 @@ export class CourseFacts {
     private readonly logger: Logger,
   ) {}
 
-  async course(id: string, loaders: LoaderRegistry): Promise<CatalogCourse | null> {
+  /** Catalog's answer now; SERVICE_UNAVAILABLE when it cannot give one. */
+  async current(id: string, loaders: LoaderRegistry): Promise<CatalogCourse | null> {
     if (!isUuid(id)) return null;
-    const known = await this.projection.byId(id, loaders);
-    if (known) return known;
-    let fetch = this.fetching.get(id);
-    if (!fetch) {
-      fetch = this.fetchAndRemember(id).finally(() => this.fetching.delete(id));
-      this.fetching.set(id, fetch);
-    }
-    return fetch;
-  }
-
-  private async fetchAndRemember(id: string): Promise<CatalogCourse | null> {
-    const fetched = await this.catalog.course(id);
-    if (fetched) await this.projection.remember(fetched);
-    return fetched;
-  }
-
-  /** Catalog's own answer; the projection's when catalog cannot be reached. */
-  async confirm(id: string, projected: CatalogCourse | null): Promise<CatalogCourse | null> {
     try {
-      return await this.catalog.course(id);
+      return await this.catalog.course(id, loaders);
+    } catch (error) {
+      if (error instanceof CatalogUnavailableError) {
+        throw serviceUnavailable("Course facts cannot be confirmed right now; nothing was changed, try again shortly");
+      }
+      throw error;
+    }
+  }
+
+  /** Catalog's answer; the projection's while catalog cannot be reached. */
+  async forEnrollment(id: string, loaders: LoaderRegistry): Promise<CatalogCourse | null> {
+    if (!isUuid(id)) return null;
+    try {
+      let lookup = this.enrollmentLookups.get(id);
+      if (!lookup) {
+        lookup = this.catalog.course(id).finally(() => this.enrollmentLookups.delete(id));
+        this.enrollmentLookups.set(id, lookup);
+      }
+      return await lookup;
     } catch (error) {
       if (!(error instanceof CatalogUnavailableError)) throw error;
+      const projected = await this.projection.byId(id, loaders);
+      if (!projected) {
+        throw serviceUnavailable("The course cannot be confirmed right now; nothing was changed, try again shortly");
+      }
       this.logger.warn({ courseId: id }, "catalog unreachable; answering from the course projection");
       return projected;
     }

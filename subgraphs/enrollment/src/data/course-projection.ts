@@ -5,6 +5,7 @@ import type { EnrollmentPrisma, Prisma } from "./prisma";
 
 type Row = {
   courseId: string;
+  instructorId: string | null;
   status: string;
   priceAmount: number;
   priceCurrency: string;
@@ -15,6 +16,7 @@ type Row = {
 function toCourse(row: Row): CatalogCourse {
   return {
     id: row.courseId,
+    instructorId: row.instructorId,
     status: row.status as CatalogCourse["status"],
     price: { amount: row.priceAmount, currency: row.priceCurrency },
     capacity: row.capacity,
@@ -22,7 +24,11 @@ function toCourse(row: Row): CatalogCourse {
   };
 }
 
-/** Enrollment's copy of the course facts it decides on (see events/course-projection.ts). */
+/**
+ * Enrollment's copy of catalog's course facts, kept from catalog's events
+ * (see events/course-projection.ts): what `enroll` decides on while catalog
+ * cannot be reached.
+ */
 export class CourseProjectionRepository {
   constructor(private readonly prisma: EnrollmentPrisma) {}
 
@@ -43,6 +49,7 @@ export class CourseProjectionRepository {
   async apply(tx: Prisma.TransactionClient, snapshot: CourseSnapshot): Promise<void> {
     const data = {
       revision: snapshot.revision,
+      instructorId: snapshot.instructorId,
       status: snapshot.status,
       priceAmount: snapshot.price.amount,
       priceCurrency: snapshot.price.currency,
@@ -53,24 +60,6 @@ export class CourseProjectionRepository {
     await tx.courseProjection.updateMany({
       where: { courseId: snapshot.courseId, revision: { lt: snapshot.revision } },
       data,
-    });
-  }
-
-  /** Keeps what catalog answered directly, as revision 0: any event replaces it. */
-  async remember(course: CatalogCourse): Promise<void> {
-    await this.prisma.courseProjection.createMany({
-      data: [
-        {
-          courseId: course.id,
-          revision: 0,
-          status: course.status,
-          priceAmount: course.price.amount,
-          priceCurrency: course.price.currency,
-          capacity: course.capacity,
-          moduleIds: course.modules.map((module) => module.id),
-        },
-      ],
-      skipDuplicates: true,
     });
   }
 }

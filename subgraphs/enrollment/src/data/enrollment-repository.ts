@@ -1,7 +1,7 @@
 import { TRANSACTION_OPTIONS } from "@campus/database";
 import { prismaSql, type Emit, type Outbox } from "@campus/events";
 import { byKey, encodeCursor, groupByKey, isUuid, type Keyset, type LoaderRegistry } from "@campus/subgraph";
-import { Prisma, type EnrollmentPrisma, type EnrollmentRow } from "./prisma";
+import type { EnrollmentPrisma, EnrollmentRow, Prisma } from "./prisma";
 import { EnrollmentWrites } from "./enrollment-writes";
 import { userEnrollmentPages, type UserEnrollmentPage } from "./user-enrollment-pages";
 
@@ -105,6 +105,4 @@ export class EnrollmentRepository {
   }
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-}
+export { isUniqueViolation } from "@campus/database";

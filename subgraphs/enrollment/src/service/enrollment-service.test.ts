@@ -1,5 +1,6 @@
 import { admin, codeOf, learner, startHarness } from "../../test/harness";
 import { randomUUID } from "node:crypto";
+import type { Viewer } from "@campus/auth";
 import { LoaderRegistry } from "@campus/subgraph";
 
 describe("EnrollmentService (PGlite + fake catalog over HTTP)", () => {
@@ -49,14 +50,25 @@ describe("EnrollmentService (PGlite + fake catalog over HTTP)", () => {
       expect(await rowsFor(course.id)).toHaveLength(1);
     });
 
-    it("refuses a course that is not published", async () => {
+    it("answers NOT_FOUND for a draft or archived course to whoever may not see it", async () => {
       const draft = h.catalog.add({ status: "DRAFT" });
       const archived = h.catalog.add({ status: "ARCHIVED" });
       await expect(h.service.enroll(learner(), draft.id)).rejects.toMatchObject({
+        extensions: { code: "NOT_FOUND" },
+        message: "Course not found",
+      });
+      expect(await codeOf(h.service.enroll(learner(), archived.id))).toBe("NOT_FOUND");
+      expect(await rowsFor(draft.id)).toHaveLength(0);
+    });
+
+    it("tells the course's instructor and admins that it is not open (CONFLICT)", async () => {
+      const draft = h.catalog.add({ status: "DRAFT" });
+      const instructor = { userId: draft.instructorId, roles: ["LEARNER", "INSTRUCTOR"] } as Viewer;
+      await expect(h.service.enroll(instructor, draft.id)).rejects.toMatchObject({
         extensions: { code: "CONFLICT" },
         message: "Course is not open for enrollment",
       });
-      expect(await codeOf(h.service.enroll(learner(), archived.id))).toBe("CONFLICT");
+      expect(await codeOf(h.service.enroll(admin(), draft.id))).toBe("CONFLICT");
       expect(await rowsFor(draft.id)).toHaveLength(0);
     });
 
@@ -176,6 +188,38 @@ describe("EnrollmentService (PGlite + fake catalog over HTTP)", () => {
         [id],
       );
       expect(row?.progress).toBe(0);
+    });
+
+    it("decides progress and completion on catalog's modules, not a projection that is behind", async () => {
+      // The projection knows one module (an event applied), catalog already has two (the next event is on its way).
+      const course = h.catalog.add({ modules: [{ id: randomUUID() }] });
+      await h.changeCourse(course);
+      const current = { ...course, modules: [...course.modules, { id: randomUUID() }] };
+      h.catalog.courses.set(course.id, current);
+      const viewer = learner();
+      const enrollment = await h.service.enroll(viewer, course.id);
+      const after = await h.service.updateProgress(viewer, enrollment.id, course.modules[0]!.id, true);
+      expect(after).toMatchObject({ progress: 0.5, status: "ACTIVE", completedAt: null });
+    });
+
+    it("records no progress while catalog cannot confirm the course: SERVICE_UNAVAILABLE, nothing written", async () => {
+      const course = h.catalog.add();
+      const viewer = learner();
+      const enrollment = await h.service.enroll(viewer, course.id);
+      h.subgraph.setCatalogUrl("http://127.0.0.1:1/graphql");
+      try {
+        expect(await codeOf(h.service.updateProgress(viewer, enrollment.id, course.modules[0]!.id, true))).toBe(
+          "SERVICE_UNAVAILABLE",
+        );
+      } finally {
+        h.subgraph.setCatalogUrl(h.catalog.url);
+      }
+      const [row] = await h.db.query<{ progress: number }>(
+        `SELECT progress FROM "enrollment"."Enrollment" WHERE id = $1`,
+        [enrollment.id],
+      );
+      expect(row!.progress).toBe(0);
+      expect(await h.service.completedModuleIds(enrollment.id, new LoaderRegistry())).toEqual([]);
     });
 
     it("refuses a module of another course", async () => {

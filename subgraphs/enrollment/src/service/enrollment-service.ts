@@ -1,7 +1,7 @@
 import { viewerIsAdmin, type Viewer } from "@campus/auth";
 import { badInput, conflict, forbidden, notFound, paymentRequired, unauthenticated } from "@campus/errors";
 import type { Logger } from "@campus/logging";
-import { decodeCursor, isUuid, LoaderRegistry, pageSize, toConnection } from "@campus/subgraph";
+import { decodeCursor, LoaderRegistry, pageSize, toConnection } from "@campus/subgraph";
 import {
   enrollmentCancelled,
   enrollmentCompleted,
@@ -11,7 +11,7 @@ import {
 } from "@campus/events";
 import type { CatalogCourse } from "../data/catalog-client";
 import type { CourseFacts } from "../data/course-facts";
-import { isUniqueViolation, type EnrollmentRepository } from "../data/enrollment-repository";
+import { isUniqueViolation, SEAT_HOLDING, type EnrollmentRepository } from "../data/enrollment-repository";
 import type { EnrollmentWrites } from "../data/enrollment-writes";
 import type { EnrollmentRow } from "../data/prisma";
 import { computeProgress, statusForProgress } from "./progress";
@@ -32,9 +32,13 @@ export class EnrollmentService {
     const userId = requireUser(viewer);
     // Enrolling grants access (and will take payment): decided on catalog's live answer;
     // the projection answers only while catalog cannot be reached.
-    const course = await this.courses.confirm(courseId, await this.courses.course(courseId, loaders));
+    const course = await this.courses.forEnrollment(courseId, loaders);
     if (!course) throw notFound("Course");
-    if (course.status !== "PUBLISHED") throw conflict("Course is not open for enrollment");
+    if (course.status !== "PUBLISHED") {
+      // Whoever cannot see a draft (or an archived course) must not learn that it exists.
+      if (!(await this.maySeeClosedCourse(viewer, course, loaders))) throw notFound("Course");
+      throw conflict("Course is not open for enrollment");
+    }
     if (course.price.amount > 0) throw paymentRequired("This course is paid; paid enrollment is not available yet");
     const open = course;
 
@@ -51,6 +55,18 @@ export class EnrollmentService {
       if (isUniqueViolation(error)) throw conflict("Already enrolled in this course");
       throw error;
     }
+  }
+
+  /**
+   * Catalog's visibility rule for a course that is not published: its
+   * instructor and admins see it, and an archived one stays visible to the
+   * learners who hold (or completed) an enrollment in it.
+   */
+  private async maySeeClosedCourse(viewer: Viewer, course: CatalogCourse, loaders: LoaderRegistry) {
+    if (viewerIsAdmin(viewer) || (course.instructorId !== null && course.instructorId === viewer.userId)) return true;
+    if (course.status !== "ARCHIVED") return false;
+    const held = await this.enrollments.forUserInCourse(viewer.userId!, course.id, loaders);
+    return held !== null && (SEAT_HOLDING as readonly string[]).includes(held.status);
   }
 
   /**
@@ -109,8 +125,9 @@ export class EnrollmentService {
     if (enrollment.userId !== userId) throw forbidden("Only the learner can record progress");
     if (enrollment.status === "CANCELLED") throw conflict("Enrollment is cancelled");
 
-    let course = await this.courses.course(enrollment.courseId, loaders);
-    if (!hasModule(course, moduleId)) course = await this.courses.confirm(enrollment.courseId, course);
+    // Catalog's answer now, never the projection's: progress decided on a module list
+    // older than this request could complete a learner at half the course.
+    const course = await this.courses.current(enrollment.courseId, loaders);
     if (!course) throw notFound("Course");
     const moduleIds = course.modules.map((module) => module.id);
     if (!moduleIds.includes(moduleId)) throw badInput("Module is not part of this course", { field: "moduleId" });
@@ -175,7 +192,6 @@ export class EnrollmentService {
   ) {
     const size = pageSize(first);
     const cursor = decodeCursor(after);
-    if (cursor && !isUuid(cursor.id)) throw badInput("`after` is not a cursor this API issued");
     const { rows, totalCount } = await this.enrollments.pageForUser(userId, size, cursor, loaders);
     return { ...toConnection(rows, size, (row) => ({ at: row.enrolledAt, id: row.id })), totalCount };
   }
@@ -214,9 +230,6 @@ function assertCanRead(viewer: Viewer, enrollment: EnrollmentRow) {
     throw forbidden("Only the learner or an admin can see this enrollment");
   }
 }
-
-const hasModule = (course: CatalogCourse | null, moduleId: string) =>
-  course?.modules.some((module) => module.id === moduleId) ?? false;
 
 /** What enrollment events say about an enrollment. */
 export function enrollmentFacts(row: EnrollmentRow) {

@@ -20,6 +20,12 @@ export interface UserFilter {
 type Tx = Prisma.TransactionClient;
 
 /**
+ * Prisma's `contains` becomes ILIKE with the text as it is, so `%` and `_`
+ * would match anything; escaped, a search finds the characters typed.
+ */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, "\\$&");
+
+/**
  * Users, and the events their changes publish: each write that other
  * subgraphs care about commits together with its event in the outbox.
  */
@@ -75,21 +81,41 @@ export class UserRepository {
     return this.prisma.user.update({ where: { id }, data });
   }
 
-  grantRole(id: string, role: Role): Promise<UserRow | null> {
+  /**
+   * Adds the role. An admin's grant also lifts an earlier revocation of it
+   * (`revokedRoles`), which is what lets the user take it back themself.
+   */
+  grantRole(id: string, role: Role, options: { byAdmin: boolean } = { byAdmin: false }): Promise<UserRow | null> {
     return this.write(async (tx, emit) => {
       const user = await this.locked(tx, id);
-      if (!user || user.roles.includes(role)) return user;
-      const updated = await tx.user.update({ where: { id }, data: { roles: [...user.roles, role] } });
-      emit(userRoleGranted, id, { userId: id, role, roles: updated.roles });
+      if (!user) return user;
+      const lifts = options.byAdmin && user.revokedRoles.includes(role);
+      if (user.roles.includes(role) && !lifts) return user;
+      const updated = await tx.user.update({
+        where: { id },
+        data: {
+          roles: user.roles.includes(role) ? user.roles : [...user.roles, role],
+          revokedRoles: user.revokedRoles.filter((r) => r !== role),
+        },
+      });
+      if (!user.roles.includes(role)) emit(userRoleGranted, id, { userId: id, role, roles: updated.roles });
       return updated;
     });
   }
 
+  /** Removes the role and remembers that an admin did, so the user cannot simply take it back. */
   revokeRole(id: string, role: Role): Promise<UserRow | null> {
     return this.write(async (tx, emit) => {
       const user = await this.locked(tx, id);
-      if (!user || !user.roles.includes(role)) return user;
-      const updated = await tx.user.update({ where: { id }, data: { roles: user.roles.filter((r) => r !== role) } });
+      if (!user) return user;
+      const revokedRoles = user.revokedRoles.includes(role) ? user.revokedRoles : [...user.revokedRoles, role];
+      if (!user.roles.includes(role)) {
+        return revokedRoles === user.revokedRoles ? user : tx.user.update({ where: { id }, data: { revokedRoles } });
+      }
+      const updated = await tx.user.update({
+        where: { id },
+        data: { roles: user.roles.filter((r) => r !== role), revokedRoles },
+      });
       emit(userRoleRevoked, id, { userId: id, role, roles: updated.roles });
       return updated;
     });
@@ -113,8 +139,8 @@ export class UserRepository {
       ...(filter.search
         ? {
             OR: [
-              { email: { contains: filter.search, mode: "insensitive" } },
-              { name: { contains: filter.search, mode: "insensitive" } },
+              { email: { contains: likeLiteral(filter.search), mode: "insensitive" } },
+              { name: { contains: likeLiteral(filter.search), mode: "insensitive" } },
             ],
           }
         : {}),

@@ -2,7 +2,7 @@ import { viewerIsAdmin, type Viewer } from "@campus/auth";
 import { badInput, conflict, forbidden, notFound, rateLimited, unauthenticated } from "@campus/errors";
 import type { SharedStore } from "@campus/kv";
 import type { Logger } from "@campus/logging";
-import { decodeCursor, pageSize, toConnection } from "@campus/subgraph";
+import { decodeCursor, pageSize, readableText, toConnection } from "@campus/subgraph";
 import type { Role, UserRow } from "../data/prisma";
 import { isUniqueViolation, type UserFilter, type UserRepository } from "../data/user-repository";
 import type { AccessTokenIssuer } from "./access-tokens";
@@ -30,11 +30,7 @@ function assertEmail(email: string) {
   }
 }
 
-function assertName(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed.length < 1 || trimmed.length > 100) throw badInput("Name must be 1 to 100 characters", { field: "name" });
-  return trimmed;
-}
+const assertName = (name: string) => readableText(name, { field: "name", min: 1, max: 100 });
 
 export class AccountService {
   constructor(
@@ -137,14 +133,19 @@ export class AccountService {
     return this.users.update(user.id, { name: assertName(input.name) });
   }
 
+  /** Self-service, unless an admin took the role away: then only an admin gives it back. */
   async becomeInstructor(viewer: Viewer): Promise<UserRow> {
     const user = await this.requireActiveUser(viewer);
+    if (user.revokedRoles.includes("INSTRUCTOR")) {
+      throw forbidden("An admin revoked your INSTRUCTOR role; only an admin can grant it again");
+    }
     return this.addRole(user, "INSTRUCTOR");
   }
 
   async grantRole(viewer: Viewer, userId: string, role: Role): Promise<UserRow> {
     this.requireAdmin(viewer);
-    return this.addRole(await this.existing(userId), role);
+    const user = await this.existing(userId);
+    return this.mustExist(await this.users.grantRole(user.id, role, { byAdmin: true }));
   }
 
   async revokeRole(viewer: Viewer, userId: string, role: Role): Promise<UserRow> {
@@ -177,6 +178,11 @@ export class AccountService {
     const size = pageSize(first);
     const [rows, totalCount] = await this.users.page(filter, size, decodeCursor(after));
     return { ...toConnection(rows, size, (row) => ({ at: row.createdAt, id: row.id })), totalCount };
+  }
+
+  /** For tools that create accounts idempotently (the demo seed). */
+  findByEmail(email: string): Promise<UserRow | null> {
+    return this.users.findByEmail(normaliseEmail(email));
   }
 
   /** The first admin comes from config, so a fresh install can be administered. */

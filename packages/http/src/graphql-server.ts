@@ -1,0 +1,203 @@
+import { randomUUID } from "node:crypto";
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import { traceIdFromTraceparent, withLogContext, type Logger } from "@campus/logging";
+import { SERVER_KEEP_ALIVE_MS } from "./service-fetch";
+
+export interface RouteResult {
+  status: number;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as it is (set a content-type header). */
+  raw?: Buffer | string;
+  headers?: Record<string, string>;
+}
+
+/** A plain GET route next to /graphql (health checks, JWKS, the explorer's files). */
+export type Route = (req: IncomingMessage) => Promise<RouteResult>;
+
+/** A GraphQL request as it arrived, before Apollo sees it. */
+export interface IncomingGraphQLRequest {
+  method: string;
+  /** Path and query string. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export type Authentication<A> = { accepted: A; refused?: undefined } | { accepted?: undefined; refused: string };
+
+export interface GraphQLHttpOptions<TContext extends BaseContext, A = undefined> {
+  apollo: ApolloServer<TContext>;
+  logger: Logger;
+  port: number;
+  host?: string;
+  /**
+   * Checks every GraphQL request before Apollo parses it; a refusal answers
+   * 401 UNAUTHENTICATED and Apollo never sees the request. What it accepts is
+   * handed to `context`.
+   */
+  authenticate?: (request: IncomingGraphQLRequest) => Authentication<A>;
+  /** Builds the GraphQL context; may throw a GraphQLError (e.g. 401 for a bad token). */
+  context: (req: IncomingMessage, requestId: string, accepted: A | undefined) => Promise<TContext>;
+  /** Exact paths; a key ending in "/" serves every path below it. */
+  routes?: Record<string, Route>;
+  /** Requests with a larger body are refused with 413 before parsing. */
+  maxBodyBytes?: number;
+  /** How long `close()` waits for in-flight requests before cutting them. */
+  drainTimeoutMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish (bounded), then stops Apollo. */
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+const errorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
+
+function routeFor(routes: Record<string, Route> | undefined, pathname: string): Route | undefined {
+  if (!routes) return undefined;
+  if (routes[pathname]) return routes[pathname];
+  const prefix = Object.keys(routes)
+    .filter((key) => key.endsWith("/") && pathname.startsWith(key))
+    .sort((a, b) => b.length - a.length)[0];
+  return prefix ? routes[prefix] : undefined;
+}
+
+export async function serveGraphQL<TContext extends BaseContext, A = undefined>(
+  options: GraphQLHttpOptions<TContext, A>,
+): Promise<RunningServer> {
+  const { apollo, logger } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
+  let inFlight = 0;
+  let draining = false;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route = routeFor(options.routes, url.pathname);
+    if (route && (req.method === "GET" || req.method === "HEAD")) {
+      const result = await route(req);
+      if (result.raw === undefined) return sendJson(res, result.status, result.body, result.headers);
+      res.writeHead(result.status, result.headers);
+      return res.end(req.method === "HEAD" ? undefined : result.raw);
+    }
+    if (url.pathname !== "/graphql" && url.pathname !== "/") {
+      return sendJson(res, 404, { error: "not found" });
+    }
+    const requestId = (req.headers["x-request-id"] as string | undefined) ?? randomUUID();
+    const traceId = traceIdFromTraceparent(req.headers.traceparent as string | undefined);
+    return withLogContext({ requestId, ...(traceId ? { traceId } : {}) }, async () => {
+      let body: string;
+      try {
+        body = req.method === "POST" ? await readBody(req, maxBodyBytes) : "";
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          return sendJson(res, 413, errorBody(`Request body exceeds ${maxBodyBytes} bytes`, "PAYLOAD_TOO_LARGE"));
+        }
+        throw error;
+      }
+      let accepted: A | undefined;
+      if (options.authenticate) {
+        const verdict = options.authenticate({
+          method: req.method ?? "GET",
+          path: `${url.pathname}${url.search}`,
+          headers: req.headers,
+          body,
+        });
+        if (verdict.refused !== undefined) {
+          return sendJson(res, 401, errorBody("This service answers Campus services only", "UNAUTHENTICATED"), {
+            "x-request-id": requestId,
+          });
+        }
+        accepted = verdict.accepted;
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+      }
+      let parsed: unknown = body;
+      if (body && (headers.get("content-type") ?? "").includes("application/json")) {
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          return sendJson(res, 400, errorBody("Body is not valid JSON", "BAD_REQUEST"));
+        }
+      }
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body: parsed },
+        context: () => options.context(req, requestId, accepted),
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.setHeader("x-request-id", requestId);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === "complete") return res.end(response.body.string);
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    });
+  };
+
+  const server = http.createServer((req, res) => {
+    if (draining) {
+      res.setHeader("connection", "close");
+    }
+    inFlight += 1;
+    handle(req, res)
+      .catch((error) => {
+        logger.error({ err: error }, "request failed outside GraphQL");
+        if (!res.headersSent) sendJson(res, 500, errorBody("Internal server error", "INTERNAL"));
+        else res.end();
+      })
+      .finally(() => {
+        inFlight -= 1;
+      });
+  });
+  server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1";
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    async close() {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
+      while (inFlight > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        server.closeIdleConnections();
+      }
+      server.closeAllConnections();
+      await closed;
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "enrollment"."CourseProjection" ADD COLUMN     "instructorId" UUID;
+
