@@ -96,7 +96,10 @@ if (!brokers?.length) {
     await Promise.all(transports.map((transport) => transport.close()));
     const admin = new Kafka({ clientId: "transport-test", brokers: brokers!, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => prefixes.some((prefix) => topic.startsWith(prefix)));
+    const ours = (name: string) => prefixes.some((prefix) => name.startsWith(prefix));
+    const groups = (await admin.listGroups()).groups.map((group) => group.groupId).filter(ours);
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+    const topics = (await admin.listTopics()).filter(ours);
     if (topics.length > 0) await admin.deleteTopics({ topics });
     await admin.disconnect();
   });

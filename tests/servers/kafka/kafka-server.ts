@@ -211,7 +211,18 @@ export const kafkaServer = {
       log(`formatting the KRaft log directory (cluster id ${id})`);
       await run(
         java,
-        [...logging, "-cp", cp, "kafka.tools.StorageTool", "format", "-t", id, "-c", paths.properties],
+        [
+          ...logging,
+          "-Dkafka.log.name=format",
+          "-cp",
+          cp,
+          "kafka.tools.StorageTool",
+          "format",
+          "-t",
+          id,
+          "-c",
+          paths.properties,
+        ],
         stateDir,
       );
     }
