@@ -92,10 +92,9 @@ function kafkaLogCreator(logger: Logger) {
  * that commit an offset only after the handler resolved.
  *
  * Topics are created up front (admin, waiting for their leaders) before the
- * first publish or subscribe: a consumer that subscribes to a topic nobody has
- * created yet fails on a fresh broker, and one that subscribes while the
- * producer's auto-creation races it can sit without partitions until its next
- * metadata refresh.
+ * first publish or subscribe: a consumer that subscribed to a topic nobody had
+ * created yet failed on a fresh broker ("This server does not host this
+ * topic-partition") instead of waiting for its first event.
  */
 export class KafkaTransport implements EventTransport {
   readonly kind = "kafka" as const;
