@@ -19,13 +19,14 @@ import {
   type EventTransport,
 } from "@campus/events";
 import { createLogger } from "@campus/logging";
+import { deleteKafkaPrefix, kafkaTestPrefix } from "@campus/testkit";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
  * One suite for every transport: the embedded event log on PGlite and on
  * PostgreSQL (when TEST_POSTGRES_URL is set), and Kafka (when KAFKA_BROKERS
- * is set; no broker can run on the CI machines). The consumer side (dedupe,
+ * is set: `pnpm servers start kafka` runs a broker). The consumer side (dedupe,
  * retries, dead letters, replay) runs on top of each.
  */
 interface Setup {
@@ -97,13 +98,24 @@ function kafka(): Setup {
     name: "kafka",
     skipReason: brokers
       ? undefined
-      : "KAFKA_BROKERS is not set; Kafka transport contract skipped (no broker runs here)",
+      : "KAFKA_BROKERS is not set; Kafka transport contract skipped (`pnpm servers start kafka` starts a broker)",
     async open() {
       const pglite = await startEmbeddedPostgres();
       const consumerDb = openDatabase({ schema: "enrollment", pglite });
       await consumerTables(consumerDb);
-      const transport = new KafkaTransport({ brokers: brokers!.split(","), clientId: "contract", logger });
-      return { transport, consumerDb, close: async () => (await transport.close(), await pglite.close()) };
+      // topics and groups of this run only: a broker keeps earlier runs' events (and their malformed ones)
+      const topicPrefix = kafkaTestPrefix("contract");
+      const list = brokers!.split(",");
+      const transport = new KafkaTransport({ brokers: list, clientId: "contract", logger, topicPrefix });
+      return {
+        transport,
+        consumerDb,
+        async close() {
+          await transport.close();
+          await pglite.close();
+          await deleteKafkaPrefix(list, topicPrefix);
+        },
+      };
     },
   };
 }
@@ -120,7 +132,7 @@ describe.each(setups.filter((s) => !s.skipReason))("event transport contract: $n
     await env?.close();
   });
 
-  /** A run id in every event's title keeps runs apart on a Kafka topic that outlives them. */
+  /** A run id in every event's title keeps runs apart wherever a topic outlives them. */
   const run = randomUUID();
   const snapshot = (courseId: string, revision: number) =>
     courseUpdated.create("/contract", courseId, {

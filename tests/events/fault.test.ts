@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import { applyMigrations, migrationsDir, openDatabase, type Database } from "@campus/database";
+import { deleteKafkaPrefix, kafkaBrokers, kafkaTestPrefix } from "@campus/testkit";
 import { countOf, createStreamTables, produce, STREAM_GROUP } from "./stream";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -13,16 +14,31 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
  * every event must have been applied exactly once, each aggregate's events in
  * order. Needs PostgreSQL: PGlite lives inside one process and cannot be
  * shared with a process that gets killed.
+ *
+ * Runs with events through the embedded event log (in PostgreSQL), and again
+ * through Kafka when KAFKA_BROKERS is set (`pnpm servers start kafka`), under
+ * a topic and consumer group prefix of this run's own.
  */
 const url = process.env.TEST_POSTGRES_URL;
 if (!url && process.env.CI === "true") throw new Error("CI must set TEST_POSTGRES_URL");
 if (!url) print("[events fault test] TEST_POSTGRES_URL is not set; fault test skipped (the CI run sets it)");
+const brokers = kafkaBrokers();
+if (url && !brokers) {
+  print(
+    "[events fault test] KAFKA_BROKERS is not set; Kafka fault test skipped (`pnpm servers start kafka` starts a broker)",
+  );
+}
 
 const EVENTS = 10_000;
 const AGGREGATES = 50;
 const PRODUCERS = 8;
 
-(url ? describe : describe.skip)("event backbone under SIGKILL (PostgreSQL)", () => {
+(url ? describe : describe.skip)("event backbone under SIGKILL (PostgreSQL)", () => faultSuite("embedded"));
+(url && brokers ? describe : describe.skip)("event backbone under SIGKILL (Kafka)", () => faultSuite("kafka"));
+
+/** The worker's transport: the event log in the test's PostgreSQL database, or Kafka. */
+function faultSuite(transport: "embedded" | "kafka") {
+  const topicPrefix = transport === "kafka" ? kafkaTestPrefix("fault") : undefined;
   let name: string;
   let dbUrl: string;
   let db: Database;
@@ -50,12 +66,19 @@ const PRODUCERS = 8;
     await cleanup.connect();
     await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await cleanup.end();
+    if (topicPrefix) await deleteKafkaPrefix(brokers!, topicPrefix);
   });
 
   function startWorker(): Promise<ChildProcess> {
     const worker = fork(path.join(__dirname, "fault-worker.ts"), [], {
       execArgv: ["-r", "@swc-node/register"],
-      env: { ...process.env, FAULT_DATABASE_URL: dbUrl, NODE_OPTIONS: "" },
+      env: {
+        ...process.env,
+        FAULT_DATABASE_URL: dbUrl,
+        FAULT_TRANSPORT: transport,
+        ...(topicPrefix ? { FAULT_TOPIC_PREFIX: topicPrefix } : {}),
+        NODE_OPTIONS: "",
+      },
       stdio: "inherit",
     });
     workers.push(worker);
@@ -104,4 +127,4 @@ const PRODUCERS = 8;
                      JOIN "enrollment"."StreamSeen" s ON s.subject = a.id::text WHERE s.version = a.version`),
     ).toBe(AGGREGATES);
   }, 420_000);
-});
+}

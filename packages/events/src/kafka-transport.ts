@@ -1,5 +1,14 @@
 import type { Logger } from "@campus/logging";
-import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from "kafkajs";
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type LogEntry,
+  type Producer,
+} from "kafkajs";
 import type { CampusEvent } from "./envelope";
 import type { EventTransport, OutgoingEvent, Subscription, SubscriptionOptions } from "./transport";
 
@@ -7,6 +16,26 @@ export interface KafkaTransportOptions {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /**
+   * Put in front of every topic and consumer group name (EVENTS_TOPIC_PREFIX),
+   * so that several deployments or test runs can share one cluster without
+   * reading each other's events or moving each other's offsets. Handlers and
+   * dead letters see the topic without it.
+   */
+  topicPrefix?: string;
+  /** Partitions of the topics this transport creates; unset: the broker's num.partitions. */
+  partitions?: number;
+  /**
+   * A consumer that stops heartbeating for this long leaves its group and its
+   * partitions move to the others; also how long a restarted consumer can wait
+   * for the group to let go of a killed one.
+   */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** How long the group waits for members to rejoin during a rebalance. */
+  rebalanceTimeoutMs?: number;
+  /** How long an idle fetch waits at the broker; it also bounds how long stopping a consumer takes. */
+  maxWaitTimeMs?: number;
 }
 
 const CE_ATTRIBUTES = ["id", "source", "type", "specversion", "time", "subject", "traceparent"] as const;
@@ -44,38 +73,119 @@ export function fromKafkaMessage(headers: IHeaders | undefined, value: Buffer | 
   return event;
 }
 
+/** kafkajs logs through the service's logger; its per-request errors are retried, so they are warnings. */
+function kafkaLogCreator(logger: Logger) {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, timestamp: _timestamp, ...extra } = log;
+      const entry = { kafkajs: namespace, ...extra };
+      if (level === logLevel.ERROR && !message.startsWith("[Connection] Response")) logger.error(entry, message);
+      else if (level <= logLevel.WARN) logger.warn(entry, message);
+      else if (level === logLevel.INFO) logger.debug(entry, message);
+      else logger.trace(entry, message);
+    };
+}
+
 /**
  * The production transport. The producer is idempotent (exactly one copy per
  * send, in order, across broker retries); consumers are Kafka consumer groups
  * that commit an offset only after the handler resolved.
+ *
+ * Topics are created up front (admin, waiting for their leaders) before the
+ * first publish or subscribe: a consumer that subscribed to a topic nobody had
+ * created yet failed on a fresh broker ("This server does not host this
+ * topic-partition") instead of waiting for its first event.
  */
 export class KafkaTransport implements EventTransport {
   readonly kind = "kafka" as const;
   private readonly kafka: Kafka;
-  private producer?: Producer;
+  private readonly prefix: string;
+  private producer?: Promise<Producer>;
+  private admin?: Promise<Admin>;
   private readonly consumers = new Set<Consumer>();
+  /** Topics (with prefix) known to exist, or being created. */
+  private readonly topics = new Map<string, Promise<void>>();
+  private closed = false;
 
   constructor(private readonly options: KafkaTransportOptions) {
-    this.kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN });
+    this.prefix = options.topicPrefix ?? "";
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator(options.logger),
+    });
   }
 
-  private async connectedProducer(): Promise<Producer> {
-    if (!this.producer) {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+  private connectedProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      // DefaultPartitioner is murmur2 on the key, as in the Java client: one subject, one partition, whichever client sent it
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: true,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await producer.connect();
-      this.producer = producer;
-    }
+      return producer;
+    })().catch((error: unknown) => {
+      this.producer = undefined;
+      throw error;
+    });
     return this.producer;
   }
+
+  /** One admin client for topic creation and lag, connected on first use. */
+  private connectedAdmin(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((error: unknown) => {
+      this.admin = undefined;
+      throw error;
+    });
+    return this.admin;
+  }
+
+  /** Creates the topics that do not exist yet and waits for their leaders; once per topic and transport. */
+  private async ensureTopics(topics: string[]): Promise<void> {
+    const missing = [...new Set(topics)].filter((topic) => !this.topics.has(topic));
+    if (missing.length > 0) {
+      const created = (async () => {
+        const admin = await this.connectedAdmin();
+        const existing = new Set(await admin.listTopics());
+        const absent = missing.filter((topic) => !existing.has(topic));
+        if (absent.length === 0) return;
+        // false when another process created them first: fine either way
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: absent.map((topic) => ({ topic, numPartitions: this.options.partitions ?? -1 })),
+        });
+      })();
+      // Creating topics is a convenience: where the cluster manages its topics and
+      // the client may not create them, go on and let the broker decide.
+      const settled = created.catch((error: unknown) => {
+        for (const topic of missing) if (this.topics.get(topic) === settled) this.topics.delete(topic);
+        this.options.logger.warn({ err: error, topics: missing }, "could not create Kafka topics; going on");
+      });
+      for (const topic of missing) this.topics.set(topic, settled);
+    }
+    await Promise.all(topics.map((topic) => this.topics.get(topic)));
+  }
+
+  private topicName = (topic: string) => `${this.prefix}${topic}`;
 
   async publish(events: OutgoingEvent[]): Promise<void> {
     if (events.length === 0) return;
     const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
     for (const { topic, event } of events) {
-      const messages = byTopic.get(topic) ?? [];
+      const name = this.topicName(topic);
+      const messages = byTopic.get(name) ?? [];
       messages.push(toKafkaMessage(event));
-      byTopic.set(topic, messages);
+      byTopic.set(name, messages);
     }
+    await this.ensureTopics([...byTopic.keys()]);
     const producer = await this.connectedProducer();
     await producer.sendBatch({
       acks: -1,
@@ -84,51 +194,83 @@ export class KafkaTransport implements EventTransport {
   }
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: options.group });
-    await consumer.connect();
-    for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: true });
-    // eachMessage runs one message at a time per partition and commits after it resolves.
-    await consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        await options.handle({ topic, event: fromKafkaMessage(message.headers, message.value) });
-      },
+    if (this.closed) throw new Error("the Kafka transport is closed");
+    const topics = options.topics.map(this.topicName);
+    const groupId = this.topicName(options.group);
+    await this.ensureTopics(topics);
+    const heartbeatInterval = this.options.heartbeatIntervalMs ?? 1000;
+    const consumer = this.kafka.consumer({
+      groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 30_000,
+      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
+      allowAutoTopicCreation: false,
     });
     this.consumers.add(consumer);
-    const admin = this.kafka.admin();
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics, fromBeginning: true });
+      // eachMessage runs one message at a time per partition; offsets are committed after the handler resolved.
+      await consumer.run({
+        eachMessage: async ({ topic, message, heartbeat }) => {
+          // a handler that retries for longer than the session must not lose the group's partitions meanwhile
+          const beat = setInterval(() => void heartbeat().catch(() => undefined), heartbeatInterval);
+          try {
+            await options.handle({
+              topic: topic.slice(this.prefix.length),
+              event: fromKafkaMessage(message.headers, message.value),
+            });
+          } finally {
+            clearInterval(beat);
+          }
+        },
+      });
+    } catch (error) {
+      this.consumers.delete(consumer);
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
     return {
       stop: async () => {
-        this.consumers.delete(consumer);
+        if (!this.consumers.delete(consumer)) return;
         await consumer.disconnect();
       },
-      lag: async () => {
-        await admin.connect();
-        try {
-          let lag = 0;
-          for (const topic of options.topics) {
-            const [latest, committed] = await Promise.all([
-              admin.fetchTopicOffsets(topic),
-              admin.fetchOffsets({ groupId: options.group, topics: [topic] }),
-            ]);
-            const committedByPartition = new Map(
-              committed.flatMap((t) => t.partitions).map((p) => [p.partition, Number(p.offset)]),
-            );
-            for (const partition of latest) {
-              const done = Math.max(0, committedByPartition.get(partition.partition) ?? 0);
-              lag += Math.max(0, Number(partition.high) - done);
-            }
-          }
-          return lag;
-        } finally {
-          await admin.disconnect();
-        }
-      },
+      lag: () => this.lag(groupId, topics),
     };
   }
 
+  /** Messages in the group's topics past its committed offsets (from the start of the log where it committed none). */
+  private async lag(groupId: string, topics: string[]): Promise<number> {
+    const admin = await this.connectedAdmin();
+    const [committed, ...latest] = await Promise.all([
+      admin.fetchOffsets({ groupId, topics }),
+      ...topics.map((topic) => admin.fetchTopicOffsets(topic)),
+    ]);
+    let lag = 0;
+    topics.forEach((topic, i) => {
+      const done = new Map(
+        committed.find((t) => t.topic === topic)?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? [],
+      );
+      for (const partition of latest[i]!) {
+        const offset = done.get(partition.partition) ?? -1;
+        lag += Math.max(0, Number(partition.high) - (offset >= 0 ? offset : Number(partition.low)));
+      }
+    });
+    return lag;
+  }
+
   async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
+    this.closed = true;
+    const consumers = [...this.consumers];
     this.consumers.clear();
-    await this.producer?.disconnect();
+    await Promise.all(consumers.map((consumer) => consumer.disconnect()));
+    const [producer, admin] = [this.producer, this.admin];
     this.producer = undefined;
+    this.admin = undefined;
+    await Promise.all([
+      producer?.then((p) => p.disconnect()).catch(() => undefined),
+      admin?.then((a) => a.disconnect()).catch(() => undefined),
+    ]);
   }
 }

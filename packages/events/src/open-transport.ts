@@ -8,6 +8,7 @@ import type { EventTransport } from "./transport";
 export interface TransportSettings {
   NODE_ENV: string;
   KAFKA_BROKERS?: string[];
+  EVENTS_TOPIC_PREFIX?: string;
   EVENTS_DATABASE_URL?: string;
   EVENTS_POLL_MS: number;
 }
@@ -23,7 +24,12 @@ export async function openEventTransport(
   options: { clientId: string; logger: Logger; pglite?: PGlite },
 ): Promise<EventTransport> {
   if (settings.KAFKA_BROKERS?.length) {
-    return new KafkaTransport({ brokers: settings.KAFKA_BROKERS, clientId: options.clientId, logger: options.logger });
+    return new KafkaTransport({
+      brokers: settings.KAFKA_BROKERS,
+      clientId: options.clientId,
+      logger: options.logger,
+      topicPrefix: settings.EVENTS_TOPIC_PREFIX,
+    });
   }
   if (!settings.EVENTS_DATABASE_URL && settings.NODE_ENV === "production") {
     throw configError("KAFKA_BROKERS", "required when NODE_ENV=production (or EVENTS_DATABASE_URL)");

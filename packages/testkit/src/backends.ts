@@ -1,15 +1,19 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { RedisStore, type SharedStore } from "@campus/kv";
+import { deleteKafkaPrefix, kafkaBrokers, kafkaTestPrefix } from "./kafka";
 
 /**
  * Where e2e tests run: always on the embedded defaults (PGlite, in-process
- * store); also on real PostgreSQL + Redis when TEST_POSTGRES_URL and
- * TEST_REDIS_URL are set. In CI both must be set: a missing service there
- * is a failure, not a skip.
+ * store, the embedded event log); also on real PostgreSQL + Redis when
+ * TEST_POSTGRES_URL and TEST_REDIS_URL are set. In CI both must be set: a
+ * missing service there is a failure, not a skip. When KAFKA_BROKERS is set
+ * too (`pnpm servers start kafka`), that second backend carries its events
+ * over Kafka instead of the event log table, under a topic and group prefix
+ * of its own per boot (EVENTS_TOPIC_PREFIX), deleted again on release.
  */
 export interface Backend {
-  name: "embedded" | "postgres+redis";
+  name: "embedded" | "postgres+redis" | "postgres+redis+kafka";
   /** Creates isolated storage for one Campus boot. */
   provision(): Promise<{ env: Record<string, string>; store?: SharedStore; release(): Promise<void> }>;
 }
@@ -19,9 +23,9 @@ const embedded: Backend = {
   provision: async () => ({ env: {}, release: async () => undefined }),
 };
 
-function postgresAndRedis(postgresUrl: string, redisUrl: string): Backend {
+function postgresAndRedis(postgresUrl: string, redisUrl: string, brokers?: string[]): Backend {
   return {
-    name: "postgres+redis",
+    name: brokers ? "postgres+redis+kafka" : "postgres+redis",
     async provision() {
       const name = `campus_test_${randomBytes(6).toString("hex")}`;
       const admin = new pg.Client({ connectionString: postgresUrl });
@@ -31,18 +35,22 @@ function postgresAndRedis(postgresUrl: string, redisUrl: string): Backend {
       const url = new URL(postgresUrl);
       url.pathname = `/${name}`;
       const store = new RedisStore(redisUrl, `test:${name}:`);
+      const topicPrefix = brokers ? kafkaTestPrefix("e2e") : undefined;
       return {
         // one database per boot; each subgraph keeps to its own schema inside it
         env: {
           IDENTITY_DATABASE_URL: url.toString(),
           CATALOG_DATABASE_URL: url.toString(),
           ENROLLMENT_DATABASE_URL: url.toString(),
-          EVENTS_DATABASE_URL: url.toString(),
+          ...(brokers && topicPrefix
+            ? { KAFKA_BROKERS: brokers.join(","), EVENTS_TOPIC_PREFIX: topicPrefix }
+            : { EVENTS_DATABASE_URL: url.toString() }),
           REDIS_URL: redisUrl,
         },
         store,
         async release() {
           await store.close();
+          if (brokers && topicPrefix) await deleteKafkaPrefix(brokers, topicPrefix);
           const cleanup = new pg.Client({ connectionString: postgresUrl });
           await cleanup.connect();
           await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -56,7 +64,7 @@ function postgresAndRedis(postgresUrl: string, redisUrl: string): Backend {
 export function backends(): Backend[] {
   const postgresUrl = process.env.TEST_POSTGRES_URL;
   const redisUrl = process.env.TEST_REDIS_URL;
-  if (postgresUrl && redisUrl) return [embedded, postgresAndRedis(postgresUrl, redisUrl)];
+  if (postgresUrl && redisUrl) return [embedded, postgresAndRedis(postgresUrl, redisUrl, kafkaBrokers())];
   if (process.env.CI === "true") {
     throw new Error(
       "CI must set TEST_POSTGRES_URL and TEST_REDIS_URL: the suite runs on real PostgreSQL and Redis there",

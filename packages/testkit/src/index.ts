@@ -4,3 +4,4 @@ export * from "./users";
 export * from "./events";
 export * from "./subgraph-request";
 export * from "./operations";
+export * from "./kafka";
