@@ -1,17 +1,14 @@
 import { booleanFlag, commonEnv, port, positiveInt, z } from "@campus/config";
+import { defaultPort, ROUTER_PORT, SUBGRAPHS, urlSetting } from "@campus/subgraph";
 
-const url = z.string().url();
+const url = z.string().url("must be a URL, e.g. http://catalog:4002/graphql");
 
-export const routerConfigSchema = z.object({
+const routerSettings = z.object({
   ...commonEnv,
-  PORT: port(4000),
+  PORT: port(ROUTER_PORT),
   HOST: z.string().default("127.0.0.1"),
-  /** Subgraph GraphQL endpoints. */
-  IDENTITY_URL: url.default("http://127.0.0.1:4001/graphql"),
-  CATALOG_URL: url.default("http://127.0.0.1:4002/graphql"),
-  ENROLLMENT_URL: url.default("http://127.0.0.1:4003/graphql"),
   /** Where identity publishes its signing keys. */
-  JWKS_URL: url.default("http://127.0.0.1:4001/.well-known/jwks.json"),
+  JWKS_URL: url.default(`http://127.0.0.1:${defaultPort("identity")}/.well-known/jwks.json`),
   JWT_ISSUER: z.string().default("campus-identity"),
   JWT_AUDIENCE: z.string().default("campus"),
   /** Seconds of clock difference tolerated on exp/nbf. */
@@ -31,7 +28,22 @@ export const routerConfigSchema = z.object({
   MAX_BODY_BYTES: positiveInt(100_000),
 });
 
-export type RouterConfig = z.infer<typeof routerConfigSchema>;
+/**
+ * The router's settings: its own, and `<NAME>_URL` for every subgraph of the
+ * list (supergraph.ts), each defaulting to the subgraph's port on 127.0.0.1.
+ */
+export const routerConfigSchema = routerSettings.extend(
+  Object.fromEntries(
+    SUBGRAPHS.map((entry) => [urlSetting(entry.name), url.default(`http://127.0.0.1:${entry.port}/graphql`)]),
+  ),
+) as unknown as typeof routerSettings;
+
+export type RouterConfig = z.infer<typeof routerSettings>;
+
+/** A subgraph's GraphQL endpoint as configured (`<NAME>_URL`). */
+export function subgraphUrl(config: RouterConfig, name: string): string {
+  return (config as unknown as Record<string, string>)[urlSetting(name)]!;
+}
 
 /** Introspection and Sandbox follow NODE_ENV unless set explicitly. */
 export function developerToolsEnabled(config: RouterConfig) {

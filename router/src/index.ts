@@ -1,3 +1,5 @@
-export { routerConfigSchema, type RouterConfig } from "./config";
+export { routerConfigSchema, subgraphUrl, type RouterConfig } from "./config";
 export { createRouter, SUPERGRAPH_PATH } from "./router";
-export { composeSupergraph, SUBGRAPHS } from "./compose/compose";
+export { composeSupergraph, defaultSubgraphUrl } from "./compose/compose";
+export { rootPermissionsOf, type RootPermissions } from "./plugins/authorization";
+export { deploymentBlocks, staleDeploymentFiles, syncDeploymentFiles } from "./compose/deployment";

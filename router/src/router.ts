@@ -9,10 +9,11 @@ import { createErrorFormatter } from "@campus/errors";
 import { introspectionDisabled, serveGraphQL, storableTextPlugin } from "@campus/http";
 import type { SharedStore } from "@campus/kv";
 import { createLogger, type Logger } from "@campus/logging";
+import { loadSupergraph } from "@campus/subgraph";
 import { TokenVerifier } from "./authentication";
-import { developerToolsEnabled, type RouterConfig } from "./config";
+import { developerToolsEnabled, subgraphUrl, type RouterConfig } from "./config";
 import { explorerRoutes } from "./explorer";
-import { authorizationPlugin, type RouterContext } from "./plugins/authorization";
+import { authorizationPlugin, rootPermissionsOf, type RouterContext } from "./plugins/authorization";
 import { graphqlOverHttpPlugin } from "./plugins/graphql-over-http";
 import { queryLimitsPlugin } from "./plugins/query-limits";
 import { rateLimitPlugin } from "./plugins/rate-limit";
@@ -34,11 +35,10 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
   const logger = options.logger ?? createLogger("router", config.LOG_LEVEL);
   const checks = options.checks ?? { authorization: true, rateLimit: config.RATE_LIMIT_ENABLED, queryLimits: true };
   const tools = developerToolsEnabled(config);
-  const subgraphUrls: Record<string, string> = {
-    identity: config.IDENTITY_URL,
-    catalog: config.CATALOG_URL,
-    enrollment: config.ENROLLMENT_URL,
-  };
+  // Every subgraph of the list: where it listens, and who may call its root fields.
+  const subgraphs = loadSupergraph();
+  const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, subgraphUrl(config, s.name)]));
+  const permissions = rootPermissionsOf(subgraphs);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, "utf8"),
     buildService: ({ name, url }) =>
@@ -71,7 +71,7 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
     retryAfterPlugin(),
     storableTextPlugin(),
   ];
-  if (checks.authorization) plugins.push(authorizationPlugin());
+  if (checks.authorization) plugins.push(authorizationPlugin(permissions));
   if (checks.rateLimit) {
     plugins.push(
       rateLimitPlugin(options.store, {

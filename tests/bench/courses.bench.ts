@@ -84,13 +84,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // ---- the benchmark ------------------------------------------------------------
 
 async function main(): Promise<number> {
-  const [{ startCampus, seedDemoData }, { LoaderRegistry }, { UserRepository }, { createIdentityPrisma }] =
-    await Promise.all([
-      import("@campus/embedded"),
-      import("@campus/subgraph"),
-      import("@campus/identity/src/data/user-repository"),
-      import("@campus/identity/src/data/prisma"),
-    ]);
+  const [{ startCampus, seedDemoData }, { LoaderRegistry }, { UserRepository }, { PrismaClient }] = await Promise.all([
+    import("@campus/embedded"),
+    import("@campus/subgraph"),
+    import("@campus/identity/src/data/user.repository"),
+    import("@campus/identity/src/data/identity.prisma"),
+  ]);
 
   write(`courses benchmark (federation tax): ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)}`);
   const booted = Date.now();
@@ -102,10 +101,10 @@ async function main(): Promise<number> {
       RATE_LIMIT_PER_MINUTE: "100000000",
       RATE_LIMIT_AUTH_PER_MINUTE: "100000",
     },
-    ports: { router: 0, identity: 0, catalog: 0, enrollment: 0 },
+    ports: "free",
   });
   const load = new LoadGenerator();
-  const identityPrisma = createIdentityPrisma(campus.databases.identity);
+  const identityPrisma = new PrismaClient({ adapter: campus.databases.identity.adapter });
   try {
     const seed = await seedDemoData(campus);
     write(
@@ -117,7 +116,7 @@ async function main(): Promise<number> {
     const { enrollments } = campus.services.enrollment;
     // identity's User reference resolver calls UserRepository.byId; the running subgraph does not
     // expose its instance, so this is the same class on a Prisma client over the same counted database
-    const users = new UserRepository(identityPrisma, campus.events.identity.outbox);
+    const users = new UserRepository(identityPrisma);
     const anonymous = { userId: null, roles: [] };
 
     async function inProcess(): Promise<string> {
@@ -128,7 +127,7 @@ async function main(): Promise<number> {
       const enrollmentLoaders = new LoaderRegistry();
       const [names, counts] = await Promise.all([
         Promise.all(page.edges.map(({ node }) => users.byId(identityLoaders, node.instructorId))),
-        Promise.all(page.edges.map(({ node }) => enrollments.enrollmentCount(node.id, enrollmentLoaders))),
+        Promise.all(page.edges.map(({ node }) => enrollments.enrollmentCount(enrollmentLoaders, node.id))),
       ]);
       return JSON.stringify({
         data: {

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { applyMigrations, migrationsDir, openDatabase, startEmbeddedPostgres, type Database } from "@campus/database";
+import { applySharedTables, openDatabase, startEmbeddedPostgres, type Database } from "@campus/database";
 import { EmbeddedTransport, KafkaTransport, OutboxRelay, type EventTransport } from "@campus/events";
 import { MemoryStore } from "@campus/kv";
 import { createLogger } from "@campus/logging";
@@ -81,7 +81,7 @@ async function withPostgres(url: string, work: (db: Database, dbUrl: string) => 
   dbUrl.pathname = `/${name}`;
   const db = openDatabase({ schema: "enrollment", url: dbUrl.toString(), poolSize: PRODUCERS + 4 });
   try {
-    await applyMigrations(db, migrationsDir("enrollment"));
+    await applySharedTables(db);
     await work(db, dbUrl.toString());
   } finally {
     await db.close();
@@ -93,7 +93,7 @@ async function withPostgres(url: string, work: (db: Database, dbUrl: string) => 
 async function onPGlite(work: (db: Database, eventDb: Database) => Promise<void>) {
   const pglite = await startEmbeddedPostgres();
   const db = openDatabase({ schema: "enrollment", pglite });
-  await applyMigrations(db, migrationsDir("enrollment"));
+  await applySharedTables(db);
   try {
     await work(db, openDatabase({ schema: "eventbus", pglite }));
   } finally {

@@ -169,7 +169,7 @@ async function main(): Promise<number> {
   };
   write(`router checks benchmark: ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)}`);
   const booted = Date.now();
-  const campus = await startCampus({ env, ports: { router: 0, identity: 0, catalog: 0, enrollment: 0 } });
+  const campus = await startCampus({ env, ports: "free" });
   const load = new LoadGenerator();
   const servers: { stop(): Promise<void> }[] = [];
   try {
@@ -199,7 +199,7 @@ async function main(): Promise<number> {
     const onServer = await startRouter(true, onStore.store);
     const offServer = await startRouter(false, offStore.store);
 
-    const { accessToken } = await campus.services.accounts.login(LEARNER.email, LEARNER.password, "bench");
+    const { accessToken } = await campus.services.identity.accounts.login(LEARNER.email, LEARNER.password, "bench");
     const configs: Config[] = [
       {
         key: "on",

@@ -39,6 +39,8 @@ function run(dir: string, file: string, args: string[] = [], env: Record<string,
 }
 
 const SECRET = "s".repeat(40);
+/** Every subgraph starts through the kit's standalone entry, from its own folder (its package's start script). */
+const STANDALONE = "../../packages/subgraph/src/standalone.ts";
 
 describe("commands", () => {
   let scratch: string;
@@ -109,11 +111,11 @@ describe("commands", () => {
 
   it("a bad setting stops a service with one line per variable, no stack", async () => {
     const runs = await Promise.all([
-      run("subgraphs/identity", "src/main.ts", [], { INTERNAL_AUTH_SECRET: SECRET, JWT_SIGNING_KEYS: "garbage" }),
+      run("subgraphs/identity", STANDALONE, [], { INTERNAL_AUTH_SECRET: SECRET, JWT_SIGNING_KEYS: "garbage" }),
       run("router", "src/main.ts", [], { INTERNAL_AUTH_SECRET: SECRET, MAX_QUERY_DEPTH: "abc", PORT: "99999" }),
-      run("subgraphs/catalog", "src/main.ts", [], { INTERNAL_AUTH_SECRET: "short" }),
+      run("subgraphs/catalog", STANDALONE, [], { INTERNAL_AUTH_SECRET: "short" }),
       run("infra/embedded", "src/main.ts", [], { SEED_DEMO_DATA: "maybe", DATA_DIR: dataDir("maybe") }),
-      run("subgraphs/enrollment", "src/main.ts", [], { NODE_ENV: "production", INTERNAL_AUTH_SECRET: SECRET }),
+      run("subgraphs/enrollment", STANDALONE, [], { NODE_ENV: "production", INTERNAL_AUTH_SECRET: SECRET }),
     ]);
     const expected = [
       [

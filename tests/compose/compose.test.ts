@@ -12,7 +12,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { ConfigError, loadConfig, type z } from "../../packages/config/src";
+import { ConfigError, loadConfig, type z } from "@campus/config";
+import { deploymentBlocks, routerConfigSchema, staleDeploymentFiles } from "@campus/router";
+import { databaseUrlSetting, loadSupergraph, urlSetting } from "@campus/subgraph";
 import { generatePrivateJwk, loadSigningKeys } from "../../subgraphs/identity/src/service/signing-keys";
 
 const root = path.resolve(__dirname, "../..");
@@ -117,78 +119,61 @@ function dependencies(service: Service): Record<string, string | undefined> {
 // ---------------------------------------------------------------------------
 // What each Campus service needs
 
-type AppName = "identity" | "catalog" | "enrollment" | "router";
+/** The router, and every subgraph of the list (supergraph.ts). */
+type AppName = string;
 interface AppSpec {
-  /** Where the schema lives, loaded lazily so one missing file fails only its own tests. */
-  module: string;
-  exportName: string;
-  /** Settings main.ts insists on (requireInProduction, INTERNAL_AUTH_SECRET) or wiring needs. */
+  schema: ObjectSchema;
+  /** Settings the process insists on in production (and INTERNAL_AUTH_SECRET), or wiring needs. */
   required: string[];
   /** Settings that must come from the operator through `${VAR:?…}`, never a literal. */
   secrets: string[];
   health: string;
   database?: string;
-}
-
-const apps: Record<AppName, AppSpec> = {
-  identity: {
-    module: "../../subgraphs/identity/src/config",
-    exportName: "identityConfigSchema",
-    required: ["IDENTITY_DATABASE_URL", "REDIS_URL", "JWT_SIGNING_KEYS", "INTERNAL_AUTH_SECRET"],
-    secrets: ["INTERNAL_AUTH_SECRET", "JWT_SIGNING_KEYS"],
-    health: "/health/ready",
-    database: "IDENTITY_DATABASE_URL",
-  },
-  catalog: {
-    module: "../../subgraphs/catalog/src/config",
-    exportName: "catalogConfigSchema",
-    required: ["CATALOG_DATABASE_URL", "REDIS_URL", "INTERNAL_AUTH_SECRET"],
-    secrets: ["INTERNAL_AUTH_SECRET"],
-    health: "/health/ready",
-    database: "CATALOG_DATABASE_URL",
-  },
-  enrollment: {
-    module: "../../subgraphs/enrollment/src/config",
-    exportName: "enrollmentConfigSchema",
-    required: ["ENROLLMENT_DATABASE_URL", "REDIS_URL", "INTERNAL_AUTH_SECRET", "CATALOG_URL"],
-    secrets: ["INTERNAL_AUTH_SECRET"],
-    health: "/health/ready",
-    database: "ENROLLMENT_DATABASE_URL",
-  },
-  router: {
-    module: "../../router/src/config",
-    exportName: "routerConfigSchema",
-    required: ["INTERNAL_AUTH_SECRET", "REDIS_URL", "IDENTITY_URL", "CATALOG_URL", "ENROLLMENT_URL", "JWKS_URL"],
-    secrets: ["INTERNAL_AUTH_SECRET"],
-    health: "/health",
-  },
-};
-const appNames = Object.keys(apps) as AppName[];
-
-const packageDir = (name: AppName) => (name === "router" ? "router" : `subgraphs/${name}`);
-
-/** What the service's main.ts passes to requireInProduction, so the two cannot drift apart. */
-function productionRequirements(name: AppName): string[] {
-  const main = path.join(root, packageDir(name), "src/main.ts");
-  if (!existsSync(main)) return [];
-  const list = /requireInProduction\([\s\S]*?,\s*\[([^\]]*)\]/.exec(readFileSync(main, "utf8"))?.[1] ?? "";
-  return [...list.matchAll(/"([A-Z0-9_]+)"/g)].map((match) => match[1]!);
+  /** Services whose URL this one is given (`<NAME>_URL`). */
+  calls: string[];
 }
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
+const definitions = loadSupergraph();
+const apps: Record<AppName, AppSpec> = {
+  ...Object.fromEntries(
+    definitions.map((definition) => {
+      const database = databaseUrlSetting(definition.name);
+      const own = definition.requiredInProduction.filter((setting) => setting !== database && setting !== "REDIS_URL");
+      const spec: AppSpec = {
+        schema: definition.settingsSchema,
+        required: [...definition.requiredInProduction, "INTERNAL_AUTH_SECRET"],
+        secrets: ["INTERNAL_AUTH_SECRET", ...own],
+        health: "/health/ready",
+        database,
+        calls: [...definition.neighbours],
+      };
+      return [definition.name, spec];
+    }),
+  ),
+  router: {
+    schema: routerConfigSchema as unknown as ObjectSchema,
+    required: ["INTERNAL_AUTH_SECRET", "REDIS_URL", "JWKS_URL", ...definitions.map((d) => urlSetting(d.name))],
+    secrets: ["INTERNAL_AUTH_SECRET"],
+    health: "/health",
+    calls: definitions.map((definition) => definition.name),
+  },
+};
+const appNames = Object.keys(apps);
+
+/** What the process requires in production (the kit's standalone entry and the router's main). */
+function productionRequirements(name: AppName): string[] {
+  return (
+    definitions.find((definition) => definition.name === name)?.requiredInProduction ?? [
+      "REDIS_URL",
+      "INTERNAL_AUTH_SECRET",
+    ]
+  );
+}
+
 function schemaOf(name: AppName): ObjectSchema {
-  const spec = apps[name];
-  let loaded: Record<string, unknown>;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    loaded = require(spec.module) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`cannot load ${spec.exportName} from ${spec.module}: ${(error as Error).message}`);
-  }
-  const schema = loaded[spec.exportName] as ObjectSchema | undefined;
-  if (!schema?.shape) throw new Error(`${spec.module} does not export the zod object ${spec.exportName}`);
-  return schema;
+  return apps[name]!.schema;
 }
 
 /** The values an operator would export before `docker compose up`. */
@@ -213,7 +198,7 @@ function configOf(compose: Compose, name: AppName, variables: Record<string, str
 
 function checkApp(compose: Compose, name: AppName, variables: Record<string, string>): string[] {
   const problems: string[] = [];
-  const spec = apps[name];
+  const spec = apps[name]!;
   const service = compose.services[name];
   if (!service) return [`service ${name} is missing`];
   const schema = schemaOf(name);
@@ -227,7 +212,7 @@ function checkApp(compose: Compose, name: AppName, variables: Record<string, str
   }
 
   for (const key of Object.keys(raw)) {
-    if (!(key in schema.shape)) problems.push(`${name}: ${key} is not a setting of ${spec.exportName}`);
+    if (!(key in schema.shape)) problems.push(`${name}: ${key} is not a setting of ${name}`);
   }
   let config: Config | undefined;
   try {
@@ -315,38 +300,38 @@ function checkWiring(compose: Compose, variables: Record<string, string>): strin
     AppName,
     Config
   >;
+  const config = (name: AppName) => configs[name]!;
   const pointsAt = (owner: AppName, key: string, target: AppName, pathname: string) => {
-    const url = new URL(String(configs[owner][key]));
+    const url = new URL(String(config(owner)[key]));
     if (!compose.services[url.hostname]) {
       problems.push(`${owner}: ${key} points at ${url.hostname}, which is not a compose service`);
     } else if (url.hostname !== target) {
       problems.push(`${owner}: ${key} points at ${url.hostname} instead of ${target}`);
     }
-    if (Number(url.port || 80) !== Number(configs[target].PORT)) {
-      problems.push(`${owner}: ${key} uses port ${url.port}, ${target} listens on ${String(configs[target].PORT)}`);
+    if (Number(url.port || 80) !== Number(config(target).PORT)) {
+      problems.push(`${owner}: ${key} uses port ${url.port}, ${target} listens on ${String(config(target).PORT)}`);
     }
     if (url.pathname !== pathname) problems.push(`${owner}: ${key} must end in ${pathname}`);
   };
-  pointsAt("router", "IDENTITY_URL", "identity", "/graphql");
-  pointsAt("router", "CATALOG_URL", "catalog", "/graphql");
-  pointsAt("router", "ENROLLMENT_URL", "enrollment", "/graphql");
+  for (const name of appNames) {
+    for (const target of apps[name]!.calls) pointsAt(name, urlSetting(target), target, "/graphql");
+  }
   pointsAt("router", "JWKS_URL", "identity", "/.well-known/jwks.json");
-  pointsAt("enrollment", "CATALOG_URL", "catalog", "/graphql");
 
   for (const key of ["JWT_ISSUER", "JWT_AUDIENCE"]) {
-    if (configs.router[key] !== configs.identity[key]) problems.push(`router and identity disagree on ${key}`);
+    if (config("router")[key] !== config("identity")[key]) problems.push(`router and identity disagree on ${key}`);
   }
   for (const name of appNames) {
-    if (configs[name].INTERNAL_AUTH_SECRET !== variables.INTERNAL_AUTH_SECRET) {
+    if (config(name).INTERNAL_AUTH_SECRET !== variables.INTERNAL_AUTH_SECRET) {
       problems.push(`${name}: INTERNAL_AUTH_SECRET must be the shared operator secret`);
     }
   }
   const routerPorts = (compose.services.router?.ports ?? []).map(String);
-  if (!routerPorts.some((mapping) => mapping.endsWith(`:${String(configs.router.PORT)}`))) {
-    problems.push(`router: must publish its port ${String(configs.router.PORT)}`);
+  if (!routerPorts.some((mapping) => mapping.endsWith(`:${String(config("router").PORT)}`))) {
+    problems.push(`router: must publish its port ${String(config("router").PORT)}`);
   }
   const routerDeps = dependencies(compose.services.router ?? {});
-  for (const subgraph of ["identity", "catalog", "enrollment"]) {
+  for (const subgraph of definitions.map((definition) => definition.name)) {
     if (routerDeps[subgraph] !== "service_healthy") problems.push(`router: must wait for ${subgraph} to be healthy`);
   }
   return problems;
@@ -399,7 +384,7 @@ describe("docker-compose.yml", () => {
     }
   });
 
-  it("main.ts production requirements are found (so the compose check can enforce them)", () => {
+  it("each process's production requirements are known (so the compose check can enforce them)", () => {
     expect(productionRequirements("identity")).toEqual(
       expect.arrayContaining(["IDENTITY_DATABASE_URL", "JWT_SIGNING_KEYS"]),
     );
@@ -417,7 +402,7 @@ describe("docker-compose.yml", () => {
     const hostPath = mount!.split(":")[0]!;
     expect(existsSync(path.join(root, hostPath))).toBe(true);
     const script = read(hostPath);
-    for (const name of ["identity", "catalog", "enrollment"]) expect(script).toContain(`campus_${name}`);
+    for (const { name } of definitions) expect(script).toContain(`campus_${name}`);
   });
 
   const envExample = path.join(root, ".env.example");
@@ -547,7 +532,8 @@ describe("infra/docker", () => {
       const copy = dockerfile.indexOf(`COPY ${dir}/package.json ${dir}/`);
       expect({ dir, copiedBeforeInstall: copy > 0 && copy < install }).toEqual({ dir, copiedBeforeInstall: true });
     }
-    for (const file of ["pnpm-lock.yaml", "pnpm-workspace.yaml", "prisma/", "packages/database/bin/"]) {
+    const schemas = definitions.map((definition) => `subgraphs/${definition.name}/prisma/`);
+    for (const file of ["pnpm-lock.yaml", "pnpm-workspace.yaml", "packages/database/bin/", ...schemas]) {
       const copy = dockerfile.indexOf(file);
       expect({ file, copiedBeforeInstall: copy > 0 && copy < install }).toEqual({ file, copiedBeforeInstall: true });
     }
@@ -560,8 +546,8 @@ describe("infra/docker", () => {
     expect(copyProblems(`${dockerfile}\nCOPY .npmrc ./\n`, read(".dockerignore"))).toEqual([
       ".npmrc: not in the repository",
     ]);
-    expect(copyProblems(dockerfile, `${read(".dockerignore")}\nprisma\n`)).toContain(
-      "prisma/: excluded by .dockerignore",
+    expect(copyProblems(dockerfile, `${read(".dockerignore")}\n**/prisma\n`)).toContain(
+      "subgraphs/catalog/prisma/: excluded by .dockerignore",
     );
   });
 
@@ -578,18 +564,28 @@ describe("infra/docker", () => {
 
   it("starts each service the way its package's start script does", () => {
     const start = read("infra/docker/start.sh");
-    const exec = /^exec (.+)$/m.exec(start)?.[1];
-    for (const [name, dir] of [
-      ["router", "router"],
-      ["identity", "subgraphs/identity"],
-      ["catalog", "subgraphs/catalog"],
-      ["enrollment", "subgraphs/enrollment"],
-    ] as const) {
-      const manifest = JSON.parse(read(`${dir}/package.json`)) as { name: string; scripts?: Record<string, string> };
+    const [routerExec, subgraphExec] = [...start.matchAll(/^\s*exec (.+)$/gm)].map((match) => match[1]);
+    const router = JSON.parse(read("router/package.json")) as { scripts: Record<string, string> };
+    expect(router.scripts.start).toBe(routerExec);
+    for (const { name } of definitions) {
+      const manifest = JSON.parse(read(`subgraphs/${name}/package.json`)) as {
+        name: string;
+        scripts?: Record<string, string>;
+      };
       expect(manifest.name).toBe(`@campus/${name}`);
-      expect({ name, start: manifest.scripts?.start }).toEqual({ name, start: exec });
-      expect(start).toContain(name);
+      expect({ name, start: manifest.scripts?.start }).toEqual({ name, start: subgraphExec });
     }
+    // any folder of subgraphs/ is a service; nothing else is
+    expect(start).toContain('[ ! -d "/app/subgraphs/${SERVICE}" ]');
+  });
+
+  it("is in step with the list: the generated blocks match supergraph.ts", () => {
+    expect(staleDeploymentFiles()).toEqual([]);
+    // a subgraph added to (or removed from) the list makes every generated file stale
+    const fewer = deploymentBlocks(definitions.slice(0, -1));
+    expect(staleDeploymentFiles(fewer).sort()).toEqual(
+      [".env.example", "docker-compose.yml", "infra/docker/Dockerfile", "infra/postgres/init-databases.sh"].sort(),
+    );
   });
 
   it(".dockerignore keeps host installs, data and generated clients out of the image", () => {

@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import {
-  applyMigrations,
-  migrationsDir,
+  applySharedTables,
   openDatabase,
   startEmbeddedPostgres,
   type Database,
@@ -15,7 +14,9 @@ import {
   EventConsumer,
   KafkaTransport,
   on,
+  Outbox,
   requestReplay,
+  UnitOfWork,
   type EventTransport,
 } from "@campus/events";
 import { createLogger } from "@campus/logging";
@@ -38,7 +39,7 @@ interface Setup {
 const logger = createLogger("contract", "silent");
 
 async function consumerTables(db: Database) {
-  await applyMigrations(db, migrationsDir("enrollment"));
+  await applySharedTables(db);
   await db.exec(`CREATE TABLE IF NOT EXISTS "enrollment"."ContractEffect" (
     id bigserial PRIMARY KEY, "group" text, subject text, revision int, "eventId" text, UNIQUE ("group", "eventId"))`);
 }
@@ -159,8 +160,7 @@ describe.each(setups.filter((s) => !s.skipReason))("event transport contract: $n
     return new EventConsumer<SqlSession>({
       group,
       db: env.consumerDb,
-      transaction: (work) => env.consumerDb.transaction(work),
-      sql: (tx) => tx,
+      work: UnitOfWork.forDatabase(env.consumerDb, new Outbox(env.consumerDb.schema, "/campus/test")),
       logger,
       maxAttempts: 3,
       retryBaseMs: 5,

@@ -5,7 +5,7 @@ import path from "node:path";
 import { AccessTokenRevocation } from "@campus/auth";
 import { MemoryStore, RedisStore, type SharedStore } from "@campus/kv";
 import { redisUrlOrSkipReason } from "@campus/testkit";
-import { RefreshSessions } from "../../subgraphs/identity/src/service/refresh-sessions";
+import { RefreshSessions } from "../../subgraphs/identity/src/service/refresh-session.repository";
 
 /**
  * One contract, two implementations: the in-process store of the embedded

@@ -1,16 +1,18 @@
 /**
  * docs/configuration.md and .env.example must describe the settings the code
  * really reads. The schemas are found, not listed: the router's, the embedded
- * runtime's and every subgraphs/<name>/src/config.ts export a zod object named *ConfigSchema, so a
- * new subgraph or a new setting is covered without touching this file.
+ * runtime's and every subgraph's of the list (its defineSubgraph settings), so
+ * a new subgraph or a new setting is covered without touching this file.
  *
  * Each check returns the problems it found; the last block feeds the checks
  * broken input so they cannot silently pass.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { ConfigError, loadConfig, type z } from "../../packages/config/src";
+import { ConfigError, loadConfig, type z } from "@campus/config";
+import { routerConfigSchema } from "@campus/router";
+import { loadSupergraph } from "@campus/subgraph";
 
 const root = path.resolve(__dirname, "../..");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -23,22 +25,21 @@ interface NamedSchema {
 }
 
 function configSchemas(): NamedSchema[] {
-  const files = [
-    "router/src/config.ts",
-    "infra/embedded/src/config.ts",
-    ...readdirSync(path.join(root, "subgraphs"))
-      .map((name) => `subgraphs/${name}/src/config.ts`)
-      .filter((file) => existsSync(path.join(root, file))),
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const embedded = require(path.join(root, "infra/embedded/src/config.ts")) as Record<string, unknown>;
+  return [
+    { name: "routerConfigSchema", file: "router/src/config.ts", schema: routerConfigSchema as unknown as ObjectSchema },
+    {
+      name: "embeddedConfigSchema",
+      file: "infra/embedded/src/config.ts",
+      schema: embedded.embeddedConfigSchema as ObjectSchema,
+    },
+    ...loadSupergraph().map((definition) => ({
+      name: `${definition.name} settings`,
+      file: `subgraphs/${definition.name}/src/${definition.name}.subgraph.ts`,
+      schema: definition.settingsSchema,
+    })),
   ];
-  return files.flatMap((file) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const loaded = require(path.join(root, file)) as Record<string, unknown>;
-    const found = Object.entries(loaded)
-      .filter(([name, value]) => name.endsWith("ConfigSchema") && (value as ObjectSchema | undefined)?.shape)
-      .map(([name, value]) => ({ name, file, schema: value as ObjectSchema }));
-    if (found.length === 0) throw new Error(`${file} exports no *ConfigSchema zod object`);
-    return found;
-  });
 }
 
 /** Variables read as process.env.NAME by service code (packages, subgraphs, router, infra). */
@@ -185,12 +186,7 @@ describe("docs/configuration.md and .env.example", () => {
   it("found the router's and every subgraph's config schema", () => {
     const names = schemas.map((s) => s.name);
     expect(names).toEqual(
-      expect.arrayContaining([
-        "routerConfigSchema",
-        "identityConfigSchema",
-        "catalogConfigSchema",
-        "enrollmentConfigSchema",
-      ]),
+      expect.arrayContaining(["routerConfigSchema", "identity settings", "catalog settings", "enrollment settings"]),
     );
   });
 
@@ -255,7 +251,7 @@ describe("docs/configuration.md and .env.example", () => {
       const changed = docs.replace(/(\| `CATALOG_TIMEOUT_MS`\s*\|\s*)`3000`/, "$1`5000`");
       expect(changed).not.toBe(docs);
       expect(wrongDefaults(schemas, changed)).toEqual([
-        "CATALOG_TIMEOUT_MS: enrollmentConfigSchema defaults to `3000`, docs/configuration.md does not say so",
+        "CATALOG_TIMEOUT_MS: enrollment settings defaults to `3000`, docs/configuration.md does not say so",
       ]);
     });
 

@@ -7,7 +7,7 @@ import {
   startTestCampus,
   type TestCampus,
   type TestUser,
-} from "@campus/testkit";
+} from "../support";
 
 /**
  * "Archived courses stay readable to enrolled learners but leave the listing",

@@ -12,7 +12,7 @@ import {
   type TestCampus,
   type TestUser,
   operation,
-} from "@campus/testkit";
+} from "../support";
 
 /**
  * Who may call what, through the router, for every root field of the composed

@@ -1,4 +1,4 @@
-import { backends, registerInstructor, startTestCampus, type TestCampus, operation } from "@campus/testkit";
+import { backends, registerInstructor, startTestCampus, type TestCampus, operation } from "../support";
 
 /**
  * The seat limit under a burst: 100 learners enroll in a 5-seat course at the
@@ -36,7 +36,7 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       for (let start = 0; start < count; start += 10) {
         const batch = await Promise.all(
           Array.from({ length: Math.min(10, count - start) }, (_, n) =>
-            campus.services.accounts.register({
+            campus.services.identity.accounts.register({
               email: `racer.${start + n}.${stamp}@example.com`,
               password: "a sturdy passphrase",
               name: `Racer ${start + n}`,

@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { seedDemoData, type Campus } from "@campus/embedded";
-import { backends, operation, post, registerUser, startTestCampus, type TestCampus } from "@campus/testkit";
+import { backends, operation, post, registerUser, startTestCampus, type TestCampus } from "../support";
 
 /**
  * What the embedded default (`pnpm dev`) promises beyond serving the API:
@@ -60,7 +60,7 @@ describe("the embedded runtime", () => {
 
   it("takes PORT as the router's port; the subgraphs take other, free ports", async () => {
     const port = await freePort();
-    const campus = await startTestCampus(embedded, { PORT: String(port), HOST: "127.0.0.1" }, { ports: {} });
+    const campus = await startTestCampus(embedded, { PORT: String(port), HOST: "127.0.0.1" }, { ports: undefined });
     try {
       expect(campus.routerUrl).toBe(`http://127.0.0.1:${port}/graphql`);
       for (const url of Object.values(campus.subgraphUrls)) expect(new URL(url).port).not.toBe(String(port));
@@ -74,7 +74,7 @@ describe("the embedded runtime", () => {
     /** What the demo data amounts to, in every subgraph. */
     async function fingerprint(campus: Campus) {
       const count = async (db: keyof Campus["databases"], sql: string) =>
-        (await campus.databases[db].query<{ n: string }>(sql)).map((row) => Object.values(row).join(":")).join(",");
+        (await campus.databases[db]!.query<{ n: string }>(sql)).map((row) => Object.values(row).join(":")).join(",");
       return {
         users: await count("identity", `SELECT count(*) AS n FROM "identity"."User"`),
         categories: await count("catalog", `SELECT count(*) AS n FROM "catalog"."Category"`),

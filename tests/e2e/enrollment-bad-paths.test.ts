@@ -8,7 +8,7 @@ import {
   type TestCampus,
   type TestUser,
   operation,
-} from "@campus/testkit";
+} from "../support";
 
 /**
  * Bad paths of enrolling and recording progress, through the router on every

@@ -1,4 +1,4 @@
-import { backends, registerInstructor, registerUser, startTestCampus, type TestCampus } from "@campus/testkit";
+import { backends, registerInstructor, registerUser, startTestCampus, type TestCampus } from "../support";
 
 /**
  * Domain events end to end, through the router on each backend: writes land

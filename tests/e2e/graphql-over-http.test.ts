@@ -8,7 +8,7 @@ import {
   type GraphQLResult,
   type TestCampus,
   type TestUser,
-} from "@campus/testkit";
+} from "../support";
 
 /**
  * The router speaks GraphQL over HTTP as the spec and clients expect, and bad

@@ -7,7 +7,7 @@ import {
   startTestCampus,
   type TestCampus,
   operation,
-} from "@campus/testkit";
+} from "../support";
 
 const REGISTER = operation("mvp", "Register");
 const LOGIN = operation("mvp", "Login");

@@ -1,11 +1,4 @@
-import {
-  backends,
-  registerInstructor,
-  registerUser,
-  startTestCampus,
-  type TestCampus,
-  operation,
-} from "@campus/testkit";
+import { backends, registerInstructor, registerUser, startTestCampus, type TestCampus, operation } from "../support";
 
 // Operations exactly as in schema/operations/mvp.graphql.
 const CREATE_COURSE = operation("mvp", "CreateCourse");

@@ -8,7 +8,7 @@ import {
   type TestCampus,
   type TestUser,
   operation,
-} from "@campus/testkit";
+} from "../support";
 
 /**
  * DataLoader everywhere a list fans out: through the router, a page of 50
@@ -241,7 +241,7 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       admin = await registerAdmin(campus);
       const extra = await Promise.all(
         Array.from({ length: 45 }, (_, n) =>
-          campus.services.accounts.register({
+          campus.services.identity.accounts.register({
             email: `listed.${n}.${Date.now()}@example.com`,
             password: "a sturdy passphrase",
             name: `Listed User ${n}`,

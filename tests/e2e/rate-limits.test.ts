@@ -1,4 +1,4 @@
-import { backends, startTestCampus, type GraphQLResult, type TestCampus } from "@campus/testkit";
+import { backends, startTestCampus, type GraphQLResult, type TestCampus } from "../support";
 
 /**
  * Session fields (register, login, refreshTokens) have a budget per client IP

@@ -1,5 +1,5 @@
 import { identityHeaders, MAX_PROOF_AGE_MS, signRequest } from "@campus/auth";
-import { backends, registerAdmin, registerUser, startTestCampus, type TestCampus } from "@campus/testkit";
+import { backends, registerAdmin, registerUser, startTestCampus, type TestCampus } from "../support";
 
 /**
  * Nothing reaches a subgraph without the router's proof, and a proof is good
@@ -22,7 +22,7 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       body: string,
       headers: Record<string, string>,
     ): Promise<{ status: number; body: any }> {
-      const response = await fetch(campus.subgraphUrls[subgraph], {
+      const response = await fetch(campus.subgraphUrls[subgraph]!, {
         method: "POST",
         headers: { "content-type": "application/json", ...headers },
         body,

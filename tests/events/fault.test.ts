@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
-import { applyMigrations, migrationsDir, openDatabase, type Database } from "@campus/database";
+import { applySharedTables, openDatabase, type Database } from "@campus/database";
 import { deleteKafkaPrefix, kafkaBrokers, kafkaTestPrefix } from "@campus/testkit";
 import { countOf, createStreamTables, produce, STREAM_GROUP } from "./stream";
 
@@ -55,7 +55,7 @@ function faultSuite(transport: "embedded" | "kafka") {
     parsed.pathname = `/${name}`;
     dbUrl = parsed.toString();
     db = openDatabase({ schema: "enrollment", url: dbUrl, poolSize: PRODUCERS + 2 });
-    await applyMigrations(db, migrationsDir("enrollment"));
+    await applySharedTables(db);
     aggregates = await createStreamTables(db, AGGREGATES);
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Database, SqlSession } from "@campus/database";
-import { courseUpdated, EventConsumer, on, Outbox } from "@campus/events";
+import { courseUpdated, EventConsumer, on, Outbox, UnitOfWork } from "@campus/events";
 import type { Logger } from "@campus/logging";
 
 /**
@@ -53,8 +53,7 @@ export function streamConsumer(db: Database, logger: Logger): EventConsumer<SqlS
   return new EventConsumer<SqlSession>({
     group: STREAM_GROUP,
     db,
-    transaction: (work) => db.transaction(work),
-    sql: (tx) => tx,
+    work: UnitOfWork.forDatabase(db, new Outbox(db.schema, "/campus/test")),
     logger,
     handlers: [
       on(courseUpdated, async (event, tx: SqlSession) => {

@@ -1,22 +1,33 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import type { CatalogServices } from "@campus/catalog";
 import { loadConfig } from "@campus/config";
-import { catalogConfigSchema, createCatalogSubgraph } from "@campus/catalog";
 import { openDatabase, startEmbeddedPostgres, type Database, type PGlite } from "@campus/database";
-import { createEnrollmentSubgraph, enrollmentConfigSchema } from "@campus/enrollment";
-import { openEventTransport } from "@campus/events";
-import { createIdentitySubgraph, identityConfigSchema } from "@campus/identity";
+import type { EnrollmentServices } from "@campus/enrollment";
+import { openEventTransport, type SubgraphEvents } from "@campus/events";
+import type { IdentityServices } from "@campus/identity";
 import { createSharedStore, type SharedStore } from "@campus/kv";
 import { createLogger } from "@campus/logging";
 import { createRouter, routerConfigSchema } from "@campus/router";
+import {
+  databaseUrlSetting,
+  loadSupergraph,
+  urlSetting,
+  type KitSettings,
+  type RunningSubgraph,
+} from "@campus/subgraph";
 
 export interface CampusOptions {
   /** Environment to read settings from (defaults to process.env). */
   env?: Record<string, string | undefined>;
-  /** Keeps PGlite data and generated keys here; omitted: everything in memory. */
+  /** Keeps PGlite data, the local store and generated keys here; omitted: everything in memory. */
   dataDir?: string;
-  /** 0 picks a free port. */
-  ports?: { router?: number; identity?: number; catalog?: number; enrollment?: number };
+  /**
+   * Where to listen: "free" puts the router and every subgraph on free ports
+   * (tests, tools); by default the router takes PORT (else 4000) and the
+   * subgraphs their ports from the list, or free ones when PORT is set.
+   */
+  ports?: "free";
   /** Shared store override (tests hand in a prefixed Redis store). */
   store?: SharedStore;
   /** Router checks override, for benchmarks. */
@@ -24,10 +35,24 @@ export interface CampusOptions {
 }
 
 /**
- * The whole supergraph in one process: every subgraph and the router on its
- * own HTTP port (real HTTP between them), one PGlite with a schema per
- * subgraph unless a subgraph has a database URL, and the in-process store
- * unless REDIS_URL is set. `pnpm dev` and the test kit both start Campus here.
+ * What the demo data and the tests reach in the subgraphs of this repository;
+ * every subgraph of the list is in `services` under its name.
+ */
+export interface CampusServices {
+  identity: IdentityServices;
+  catalog: CatalogServices;
+  enrollment: EnrollmentServices;
+}
+
+/** One value per subgraph of the list; those of this repository by their names. */
+export type ByName<T> = Record<keyof CampusServices, T> & Record<string, T>;
+
+/**
+ * The whole supergraph in one process: every subgraph of the list
+ * (supergraph.ts) and the router, each on its own HTTP port (real HTTP
+ * between them), one PGlite with a schema per subgraph unless a subgraph has
+ * a database URL, and the in-process store unless REDIS_URL is set. `pnpm dev`
+ * and the e2e tests both start Campus here.
  */
 export async function startCampus(options: CampusOptions = {}) {
   const env = { ...(options.env ?? process.env) };
@@ -38,100 +63,89 @@ export async function startCampus(options: CampusOptions = {}) {
   // Platforms hand a process its port in PORT, and HOST where to listen: both mean the
   // router here. The subgraphs stay on loopback, on their own ports (free ones when PORT is set).
   const { PORT: routerPort, HOST: routerHost, ...subgraphEnv } = env;
-  const subgraphPort = (fallback: number) => (routerPort ? 0 : fallback);
-  const identityConfig = { ...loadConfig(identityConfigSchema, subgraphEnv), INTERNAL_AUTH_SECRET: secret };
-  const catalogConfig = { ...loadConfig(catalogConfigSchema, subgraphEnv), INTERNAL_AUTH_SECRET: secret };
-  const enrollmentConfig = { ...loadConfig(enrollmentConfigSchema, subgraphEnv), INTERNAL_AUTH_SECRET: secret };
+  const free = options.ports === "free" || Boolean(routerPort);
 
+  const definitions = loadSupergraph();
+  const configs = definitions.map(
+    (definition) => loadConfig(definition.settingsSchema, subgraphEnv) as KitSettings & Record<string, unknown>,
+  );
+  const databaseUrl = (index: number) =>
+    configs[index]![databaseUrlSetting(definitions[index]!.name)] as string | undefined;
+  const events = configs[0]!;
   const needsPGlite =
-    !identityConfig.IDENTITY_DATABASE_URL ||
-    !catalogConfig.CATALOG_DATABASE_URL ||
-    !enrollmentConfig.ENROLLMENT_DATABASE_URL ||
-    (!identityConfig.KAFKA_BROKERS && !identityConfig.EVENTS_DATABASE_URL);
+    definitions.some((_definition, index) => !databaseUrl(index)) ||
+    (!events.KAFKA_BROKERS && !events.EVENTS_DATABASE_URL);
   const pglite: PGlite | undefined = needsPGlite
     ? await startEmbeddedPostgres(options.dataDir ? path.join(options.dataDir, "pglite") : undefined)
     : undefined;
   const store =
     options.store ??
-    createSharedStore(identityConfig.REDIS_URL, {
+    createSharedStore(events.REDIS_URL, {
       // the embedded promise: data survives restarts, signed-in sessions included
       persistFile: options.dataDir ? path.join(options.dataDir, "store.json") : undefined,
       onConnectionError: (error) => logger.error({ err: error }, "Redis connection lost; retrying"),
     });
-  const databases: Database[] = [];
-  const open = (schema: string, url?: string) => {
-    const db = openDatabase({ schema, url, pglite });
-    databases.push(db);
-    return db;
-  };
-  const child = (service: string) => createLogger(service, level);
   // one transport for the process: every subgraph publishes to and consumes from it
-  const events = await openEventTransport(identityConfig, { clientId: "campus", logger: child("events"), pglite });
-  const ports = options.ports ?? {};
+  const transport = await openEventTransport(events, {
+    clientId: "campus",
+    logger: createLogger("events", level),
+    pglite,
+  });
 
-  const identity = await createIdentitySubgraph(identityConfig, {
-    db: open("identity", identityConfig.IDENTITY_DATABASE_URL),
-    store,
-    events,
-    dataDir: options.dataDir,
-    logger: child("identity"),
-  });
-  const catalog = await createCatalogSubgraph(catalogConfig, {
-    db: open("catalog", catalogConfig.CATALOG_DATABASE_URL),
-    store,
-    events,
-    logger: child("catalog"),
-  });
-  const identityServer = await identity.start(ports.identity ?? subgraphPort(identityConfig.PORT));
-  const catalogServer = await catalog.start(ports.catalog ?? subgraphPort(catalogConfig.PORT));
-  const enrollment = await createEnrollmentSubgraph(enrollmentConfig, {
-    db: open("enrollment", enrollmentConfig.ENROLLMENT_DATABASE_URL),
-    store,
-    events,
-    logger: child("enrollment"),
-    catalogUrl: `${catalogServer.url}/graphql`,
-  });
-  const enrollmentServer = await enrollment.start(ports.enrollment ?? subgraphPort(enrollmentConfig.PORT));
+  const urls: Record<string, string> = {};
+  const running: RunningSubgraph<unknown>[] = [];
+  for (const [index, definition] of definitions.entries()) {
+    const db = openDatabase({ schema: definition.name, url: databaseUrl(index), pglite });
+    const subgraph = await definition.start(
+      configs[index]!,
+      {
+        db,
+        store,
+        transport,
+        logger: createLogger(definition.name, level),
+        secret,
+        dataDir: options.dataDir,
+        neighbourUrls: () => urls,
+      },
+      free ? 0 : configs[index]!.PORT,
+    );
+    urls[definition.name] = `${subgraph.url}/graphql`;
+    running.push(subgraph);
+  }
 
   const routerConfig = loadConfig(routerConfigSchema, {
     ...subgraphEnv,
     ...(routerPort ? { PORT: routerPort } : {}),
     ...(routerHost ? { HOST: routerHost } : {}),
-    IDENTITY_URL: `${identityServer.url}/graphql`,
-    CATALOG_URL: `${catalogServer.url}/graphql`,
-    ENROLLMENT_URL: `${enrollmentServer.url}/graphql`,
-    JWKS_URL: `${identityServer.url}/.well-known/jwks.json`,
+    ...Object.fromEntries(definitions.map((definition) => [urlSetting(definition.name), urls[definition.name]])),
+    JWKS_URL: urls.identity!.replace(/\/graphql$/, "/.well-known/jwks.json"),
   });
   const router = await createRouter(
     { ...routerConfig, INTERNAL_AUTH_SECRET: secret },
-    { store, logger: child("router"), checks: options.routerChecks },
+    { store, logger: createLogger("router", level), checks: options.routerChecks },
   );
-  const routerServer = await router.start(ports.router ?? routerConfig.PORT);
+  const routerServer = await router.start(options.ports === "free" ? 0 : routerConfig.PORT);
+  const byName = <T>(pick: (subgraph: RunningSubgraph<unknown>) => T) =>
+    Object.fromEntries(running.map((subgraph) => [subgraph.name, pick(subgraph)]));
 
   return {
     routerUrl: `${routerServer.url}/graphql`,
-    subgraphUrls: {
-      identity: `${identityServer.url}/graphql`,
-      catalog: `${catalogServer.url}/graphql`,
-      enrollment: `${enrollmentServer.url}/graphql`,
-    },
+    /** Each subgraph's GraphQL URL, by name. */
+    subgraphUrls: urls as ByName<string>,
     internalAuthSecret: secret,
     store,
-    databases: Object.fromEntries(databases.map((db) => [db.schema, db])) as Record<
-      "identity" | "catalog" | "enrollment",
-      Database
-    >,
-    services: { accounts: identity.accounts, catalog, enrollment },
-    events: { transport: events, identity: identity.events, catalog: catalog.events, enrollment: enrollment.events },
+    /** Each subgraph's database, by name. */
+    databases: byName((subgraph) => subgraph.db) as ByName<Database>,
+    services: byName((subgraph) => subgraph.services) as unknown as CampusServices & Record<string, unknown>,
+    /** The shared transport, and each subgraph's outbox, relay and consumers by name. */
+    events: { transport, subgraphs: byName((subgraph) => subgraph.events) as ByName<SubgraphEvents<unknown>> },
     logger,
     async stop() {
       await routerServer.stop();
-      await enrollmentServer.stop();
-      await catalogServer.stop();
-      await identityServer.stop();
-      await events.close();
+      for (const subgraph of [...running].reverse()) await subgraph.stop();
+      await transport.close();
       if (!options.store) await store.close();
-      for (const db of databases) await db.close();
+      for (const subgraph of running) await subgraph.db.close();
       await pglite?.close();
     },
   };

@@ -4,3 +4,4 @@ export * from "./migrations";
 export * from "./layout";
 export type { QueryCounter } from "./query-counter";
 export { isUniqueViolation } from "./errors";
+export * from "./shared-tables";

@@ -1,6 +1,7 @@
+import { SUBGRAPHS as LIST } from "../../../supergraph";
 import { compareMigrationsWithSchema } from "./migration-check";
 
-const SUBGRAPHS = ["identity", "catalog", "enrollment"];
+const SUBGRAPHS = LIST.map((entry) => entry.name);
 
 describe("migrations match schema.prisma", () => {
   // The Prisma CLI mostly waits at start, so the three comparisons overlap well.
@@ -11,7 +12,7 @@ describe("migrations match schema.prisma", () => {
     results = Object.fromEntries(SUBGRAPHS.map((name, i) => [name, compared[i]!]));
   }, 300_000);
 
-  it.each(SUBGRAPHS)("prisma/%s: migrations build exactly what schema.prisma describes", (subgraph) => {
+  it.each(SUBGRAPHS)("subgraphs/%s/prisma: migrations build exactly what schema.prisma describes", (subgraph) => {
     const { migrations, schema } = results[subgraph]!;
     expect(migrations).toBe(schema);
     expect(migrations.length).toBeGreaterThan(100);

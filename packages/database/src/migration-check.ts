@@ -3,7 +3,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { openDatabase } from "./database";
 import { applyMigrations } from "./migrations";
-import { migrationsDir, prismaDir } from "./layout";
+import { migrationsDir, prismaDir, SHARED_TABLES } from "./layout";
 
 /** The SQL Prisma would write for schema.prisma on an empty database. */
 export function sqlFromSchema(subgraph: string): string {
@@ -22,22 +22,28 @@ export function sqlFromSchema(subgraph: string): string {
   );
 }
 
-/** Tables, columns, indexes, constraints and enums of a schema, as comparable text. */
+/**
+ * Tables, columns, indexes, constraints and enums of a schema, as comparable
+ * text; leaves out the migration ledger and the shared event tables, which no
+ * schema.prisma describes.
+ */
 async function describeSchema(pglite: PGlite, schema: string): Promise<string> {
+  const skipped = ["_prisma_migrations", ...SHARED_TABLES];
   const parts = await Promise.all([
     pglite.query(
       `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default, character_maximum_length
-       FROM information_schema.columns WHERE table_schema = $1 AND table_name <> '_prisma_migrations' ORDER BY 1, 2`,
-      [schema],
+       FROM information_schema.columns WHERE table_schema = $1 AND table_name <> ALL($2) ORDER BY 1, 2`,
+      [schema, skipped],
     ),
     pglite.query(
-      `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename <> '_prisma_migrations' ORDER BY 1`,
-      [schema],
+      `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename <> ALL($2) ORDER BY 1`,
+      [schema, skipped],
     ),
     pglite.query(
-      `SELECT c.conname, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
-       WHERE n.nspname = $1 AND c.conname NOT LIKE '_prisma_migrations%' ORDER BY 1`,
-      [schema],
+      `SELECT c.conname, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c
+       JOIN pg_namespace n ON n.oid = c.connamespace JOIN pg_class t ON t.oid = c.conrelid
+       WHERE n.nspname = $1 AND t.relname <> ALL($2) ORDER BY 1`,
+      [schema, skipped],
     ),
     pglite.query(
       `SELECT t.typname, e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid JOIN pg_namespace n ON n.oid = t.typnamespace

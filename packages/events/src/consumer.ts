@@ -1,13 +1,19 @@
 import type { Database } from "@campus/database";
 import type { Logger } from "@campus/logging";
 import type { z } from "zod";
-import { MalformedEventError, parseEvent, type EventDefinition } from "./catalog";
+import { MalformedEventError, parseEvent, type EventDefinition } from "./event-registry";
 import type { CampusEvent } from "./envelope";
-import { qualified, type SqlExecutor } from "./sql";
+import type { Emit } from "./outbox";
+import { qualified } from "./sql";
+import type { UnitOfWork } from "./unit-of-work";
 import type { Delivery, EventTransport, Subscription } from "./transport";
 import { backoffDelay, Wakeup } from "./wakeup";
 
-export type EventHandler<TX, Data = unknown> = (event: CampusEvent<Data>, tx: TX) => Promise<void>;
+/**
+ * Applies one event inside the consumer's transaction; `emit` appends the
+ * consumer's own events to its subgraph's outbox in that same transaction.
+ */
+export type EventHandler<TX, Data = unknown> = (event: CampusEvent<Data>, tx: TX, emit: Emit) => Promise<void>;
 
 export interface HandlerEntry<TX> {
   definition: EventDefinition;
@@ -27,9 +33,8 @@ export interface ConsumerOptions<TX> {
   group: string;
   /** The consumer's own database and the schema holding ProcessedEvent and DeadLetterEvent. */
   db: Database;
-  /** Runs work in one transaction of the consumer's database, e.g. `(w) => prisma.$transaction(w)`. */
-  transaction: <T>(work: (tx: TX) => Promise<T>) => Promise<T>;
-  sql: (tx: TX) => SqlExecutor;
+  /** The subgraph's unit of work: each event is applied in one of its transactions. */
+  work: UnitOfWork<TX>;
   handlers: HandlerEntry<TX>[];
   logger: Logger;
   /** Attempts before an event goes to the dead-letter table. */
@@ -151,15 +156,16 @@ export class EventConsumer<TX> {
   }
 
   private async apply(event: CampusEvent, handle: EventHandler<TX>): Promise<boolean> {
-    const applied = await this.options.transaction(async (tx) => {
-      const fresh = await this.options
+    const { work } = this.options;
+    const applied = await work.run(async (tx, emit) => {
+      const fresh = await work
         .sql(tx)
         .execute(
           `INSERT INTO ${this.processedTable} ("consumerGroup", "eventId") VALUES ($1, $2) ON CONFLICT DO NOTHING`,
           [this.options.group, event.id],
         );
       if (fresh === 0) return false;
-      await handle(event, tx);
+      await handle(event, tx, emit);
       return true;
     });
     if (applied) this.counters.processed += 1;

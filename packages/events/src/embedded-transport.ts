@@ -1,12 +1,12 @@
 import { EventEmitter } from "node:events";
 import path from "node:path";
-import { applyMigrations, type Database } from "@campus/database";
+import { applyMigrations, SHARED_PRISMA_DIR, type Database } from "@campus/database";
 import type { Logger } from "@campus/logging";
 import type { Delivery, EventTransport, OutgoingEvent, Subscription, SubscriptionOptions } from "./transport";
 import { Wakeup } from "./wakeup";
 
 export const EVENT_LOG_SCHEMA = "eventbus";
-export const EVENT_LOG_MIGRATIONS = path.join(__dirname, "..", "migrations");
+export const EVENT_LOG_MIGRATIONS = path.join(SHARED_PRISMA_DIR, "event-log", "migrations");
 
 export interface EmbeddedTransportOptions {
   /** A database whose schema is `eventbus` (the shared PGlite, or PostgreSQL). */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
 import { createLogger } from "@campus/logging";
-import { courseUpdated, parseEvent, userRegistered } from "./catalog";
+import { courseUpdated, parseEvent, userRegistered } from "./index";
 import { envelope } from "./envelope";
 import { fromKafkaMessage, KafkaTransport, toKafkaMessage } from "./kafka-transport";
 

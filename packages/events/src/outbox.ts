@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { EventDefinition } from "./catalog";
+import type { EventDefinition } from "./event-registry";
 import type { CampusEvent } from "./envelope";
 import { qualified, type SqlExecutor } from "./sql";
 

@@ -1,4 +1,4 @@
-import { Directive, Field, ObjectType } from "type-graphql";
+import { Directive, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { badInput } from "@campus/errors";
 import { isUuid } from "./ids";
 
@@ -75,4 +75,34 @@ export function toConnection<T>(rows: T[], size: number, keyOf: (row: T) => Keys
     edges,
     pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
   };
+}
+
+/**
+ * The Relay types of a paged list of `node`: `<Name>Edge { cursor node }` and
+ * `<Name>Connection { edges pageInfo totalCount }`, the same for every
+ * subgraph's connections.
+ */
+export function connectionTypes<Node extends object>(node: ClassType<Node>, name: string) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field(() => String)
+    cursor!: string;
+
+    @Field(() => node)
+    node!: Node;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class Connection {
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int)
+    totalCount!: number;
+  }
+
+  return { Edge, Connection };
 }

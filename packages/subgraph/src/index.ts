@@ -1,8 +1,10 @@
 import "reflect-metadata";
 export * from "./connection";
+export * from "./define";
 export * from "./federated-schema";
 export * from "./loaders";
 export * from "./server";
 export * from "./ids";
 export * from "./process";
+export * from "./supergraph";
 export * from "./text";

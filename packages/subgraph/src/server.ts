@@ -4,7 +4,7 @@ import { ApolloServerPluginInlineTrace } from "@apollo/server/plugin/inlineTrace
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import { verifySignedRequest, type Viewer } from "@campus/auth";
-import { migrationsUpToDate, type Database } from "@campus/database";
+import type { Database } from "@campus/database";
 import { createErrorFormatter } from "@campus/errors";
 import { introspectionDisabled, serveGraphQL, storableTextPlugin, type Route, type RunningServer } from "@campus/http";
 import type { SharedStore } from "@campus/kv";
@@ -23,7 +23,6 @@ export interface SubgraphServerOptions {
   schema: GraphQLSchema;
   logger: Logger;
   db: Database;
-  migrationsDir: string;
   /** The shared store (Redis in production): readiness fails while it does not answer. */
   store: SharedStore;
   port: number;
@@ -33,7 +32,7 @@ export interface SubgraphServerOptions {
   inlineTrace: boolean;
   introspection: boolean;
   routes?: Record<string, Route>;
-  /** Extra readiness checks; each returns true when healthy. */
+  /** Readiness checks beside the database and the store (migrations); each returns true when healthy. */
   readinessChecks?: Record<string, () => Promise<boolean>>;
   /** Figures shown with readiness (e.g. event lag); they do not decide it. */
   readinessDetail?: () => Promise<Record<string, unknown>>;
@@ -99,7 +98,6 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
   const ready: Route = async () => {
     const checks: Record<string, boolean> = {
       database: await check(async () => (await db.query("SELECT 1 AS ok")).length === 1),
-      migrations: await check(() => migrationsUpToDate(db, options.migrationsDir)),
       store: await check(() => options.store.ping()),
     };
     for (const [name, probe] of Object.entries(options.readinessChecks ?? {})) checks[name] = await check(probe);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { RedisStore, type SharedStore } from "@campus/kv";
+import { databaseUrlSetting, SUBGRAPHS } from "@campus/subgraph";
 import { deleteKafkaPrefix, kafkaBrokers, kafkaTestPrefix } from "./kafka";
 
 /**
@@ -39,9 +40,7 @@ function postgresAndRedis(postgresUrl: string, redisUrl: string, brokers?: strin
       return {
         // one database per boot; each subgraph keeps to its own schema inside it
         env: {
-          IDENTITY_DATABASE_URL: url.toString(),
-          CATALOG_DATABASE_URL: url.toString(),
-          ENROLLMENT_DATABASE_URL: url.toString(),
+          ...Object.fromEntries(SUBGRAPHS.map((entry) => [databaseUrlSetting(entry.name), url.toString()])),
           ...(brokers && topicPrefix
             ? { KAFKA_BROKERS: brokers.join(","), EVENTS_TOPIC_PREFIX: topicPrefix }
             : { EVENTS_DATABASE_URL: url.toString() }),

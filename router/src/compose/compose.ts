@@ -1,16 +1,6 @@
 import { composeServices } from "@apollo/composition";
 import gql from "graphql-tag";
-import { catalogSchema } from "@campus/catalog";
-import { enrollmentSchema } from "@campus/enrollment";
-import { identitySchema } from "@campus/identity";
-import { subgraphSdl, type FederatedSchemaDefinition } from "@campus/subgraph";
-
-/** Every subgraph, with the URL the checked-in supergraph names (the router overrides it from config). */
-export const SUBGRAPHS: { name: string; url: string; definition: () => FederatedSchemaDefinition }[] = [
-  { name: "identity", url: "http://127.0.0.1:4001/graphql", definition: () => identitySchema() },
-  { name: "catalog", url: "http://127.0.0.1:4002/graphql", definition: () => catalogSchema() },
-  { name: "enrollment", url: "http://127.0.0.1:4003/graphql", definition: () => enrollmentSchema() },
-];
+import { loadSupergraph, SUBGRAPHS } from "@campus/subgraph";
 
 export interface Composition {
   subgraphs: { name: string; sdl: string }[];
@@ -19,9 +9,17 @@ export interface Composition {
   hints: string[];
 }
 
-/** Prints each subgraph's SDL from code and composes them offline. */
+/** The URL the checked-in supergraph names for a subgraph (the router overrides it from config). */
+export const defaultSubgraphUrl = (name: string) =>
+  `http://127.0.0.1:${SUBGRAPHS.find((entry) => entry.name === name)!.port}/graphql`;
+
+/** Prints each subgraph's SDL from its code (every subgraph of the list) and composes them offline. */
 export function composeSupergraph(): Composition {
-  const subgraphs = SUBGRAPHS.map((s) => ({ name: s.name, url: s.url, sdl: subgraphSdl(s.definition()) }));
+  const subgraphs = loadSupergraph().map((definition) => ({
+    name: definition.name,
+    url: defaultSubgraphUrl(definition.name),
+    sdl: definition.sdl(),
+  }));
   const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: gql(s.sdl) })));
   return {
     subgraphs: subgraphs.map(({ name, sdl }) => ({ name, sdl })),

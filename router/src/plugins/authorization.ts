@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { valueFromASTUntyped } from "graphql";
-import { rootPermissions, type Viewer } from "@campus/auth";
+import type { Viewer } from "@campus/auth";
+import type { SubgraphDefinition } from "@campus/subgraph";
 import { forbidden } from "@campus/errors";
 import { fragmentsOf, rootFields } from "../operation";
 
@@ -14,13 +15,41 @@ interface EvaluableRule {
 
 const SHIELD_OPTIONS = { debug: false, allowExternalErrors: true, hashFunction: JSON.stringify };
 
+export interface RootPermissions {
+  Query: Record<string, EvaluableRule>;
+  Mutation: Record<string, EvaluableRule>;
+}
+
+/**
+ * Every subgraph declares the rules of its own root fields beside its code
+ * (`<name>.permissions.ts`); the router gathers them into one table. Two
+ * subgraphs claiming one root field is a mistake composition would also
+ * refuse, so it stops the router.
+ */
+export function rootPermissionsOf(subgraphs: Pick<SubgraphDefinition, "name" | "permissions">[]): RootPermissions {
+  const table: RootPermissions = { Query: {}, Mutation: {} };
+  const owner = new Map<string, string>();
+  for (const subgraph of subgraphs) {
+    for (const type of ["Query", "Mutation"] as const) {
+      for (const [field, rule] of Object.entries(subgraph.permissions[type] ?? {})) {
+        const key = `${type}.${field}`;
+        if (owner.has(key)) throw new Error(`${key} has rules in both ${owner.get(key)} and ${subgraph.name}`);
+        owner.set(key, subgraph.name);
+        table[type][field] = rule as unknown as EvaluableRule;
+      }
+    }
+  }
+  return table;
+}
+
 /**
  * RBAC before any subgraph is called. Apollo Gateway never runs field
  * resolvers, so graphql-shield cannot wrap them here; instead the same rule
- * objects (from @campus/auth) are evaluated against the operation's root
- * fields once it is parsed and validated. Anything not listed is denied.
+ * objects (the subgraphs' own, see rootPermissionsOf) are evaluated against
+ * the operation's root fields once it is parsed and validated. Anything not
+ * listed is denied.
  */
-export function authorizationPlugin(): ApolloServerPlugin<RouterContext> {
+export function authorizationPlugin(rootPermissions: RootPermissions): ApolloServerPlugin<RouterContext> {
   return {
     async requestDidStart() {
       return {
@@ -34,7 +63,7 @@ export function authorizationPlugin(): ApolloServerPlugin<RouterContext> {
           for (const field of rootFields(operation, fragmentsOf(document))) {
             const name = field.name.value;
             if (name === "__typename" || name === "__schema" || name === "__type") continue;
-            const rule = (rootPermissions[type] as Record<string, EvaluableRule | undefined>)[name];
+            const rule = rootPermissions[type][name];
             if (!rule) throw forbidden(`${type}.${name} is not available`);
             const args = Object.fromEntries(
               (field.arguments ?? []).map((arg) => [

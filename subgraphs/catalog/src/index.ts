@@ -1,12 +1,5 @@
-export { catalogConfigSchema, type CatalogConfig } from "./config";
-export {
-  createCatalogSubgraph,
-  catalogSchema,
-  CATALOG_MIGRATIONS,
-  type CatalogSubgraph,
-  type CatalogRuntime,
-} from "./subgraph";
-export type { CourseService, CourseFilter } from "./service/course-service";
-export type { CategoryService } from "./service/category-service";
-export type { CreateCourseInput, UpdateCourseInput, AddModuleInput, MoneyInput } from "./service/course-input";
-export type { CacheStats } from "./data/course-cache";
+export { subgraph, type CatalogServices } from "./catalog.subgraph";
+export type { CourseService, CourseFilter } from "./service/course.service";
+export type { CategoryService } from "./service/category.service";
+export type { CreateCourseInput, UpdateCourseInput, AddModuleInput, MoneyInput } from "./service/course.input";
+export type { CacheStats } from "./data/course.cache";

@@ -1,4 +1,3 @@
-export { enrollmentConfigSchema, type EnrollmentConfig } from "./config";
-export { createEnrollmentSubgraph, enrollmentSchema, ENROLLMENT_MIGRATIONS, type EnrollmentRuntime } from "./subgraph";
-export { EnrollmentService } from "./service/enrollment-service";
-export { CatalogClient, type CatalogCourse, type FetchLike } from "./data/catalog-client";
+export { subgraph, type EnrollmentServices } from "./enrollment.subgraph";
+export type { EnrollmentService } from "./service/enrollment.service";
+export type { CatalogCourse } from "./data/catalog.client";

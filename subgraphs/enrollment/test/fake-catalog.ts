@@ -1,65 +1,46 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { verifySignedRequest } from "@campus/auth";
-import { SERVER_KEEP_ALIVE_MS } from "@campus/http";
-import type { CatalogCourse } from "../src/data/catalog-client";
+import type { Viewer } from "@campus/auth";
+import { courseUpdated } from "@campus/events";
+import { HARNESS_SECRET, startFakeSubgraph, type FakeSubgraph, type SubgraphHarness } from "@campus/testkit";
+import type { CatalogCourse } from "../src/data/catalog.client";
 
 /**
- * Stands in for the catalog subgraph over real HTTP: answers the federation
- * `_entities` query for Course from an in-memory map, null for unknown ids,
- * the way catalog does, and like catalog refuses (401) a request without a
- * valid proof of INTERNAL_AUTH_SECRET. Keeps idle connections as long as
- * real Campus servers do. Counts requests so tests can check batching.
+ * Stands in for the catalog subgraph (enrollment's neighbour) over real HTTP:
+ * answers the federation `_entities` lookups enrollment makes from an
+ * in-memory map, null for unknown ids, the way catalog does. Counts requests
+ * so tests can check batching.
  */
 export class FakeCatalog {
   readonly courses = new Map<string, CatalogCourse>();
-  requests: { ids: string[] }[] = [];
-  private server?: Server;
-  url = "";
+  private fake?: FakeSubgraph;
 
-  constructor(private readonly secret: string) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-      req.on("end", () => {
-        const proof = verifySignedRequest(
-          this.secret,
-          { method: req.method ?? "", path: req.url ?? "", body },
-          req.headers,
-        );
-        if (proof.refusal) {
-          res.writeHead(401, { "content-type": "application/json" });
-          res.end(JSON.stringify({ errors: [{ message: proof.refusal, extensions: { code: "UNAUTHENTICATED" } }] }));
-          return;
-        }
-        const { query, variables } = JSON.parse(body) as {
-          query: string;
-          variables: { r: { __typename: string; id: string }[] };
-        };
-        const ok = req.headers["content-type"] === "application/json" && query.includes("_entities");
-        const ids = variables.r.map((rep) => rep.id);
-        this.requests.push({ ids });
-        const facts = (id: string) => {
-          const course = this.courses.get(id);
-          return course ? { ...course, instructor: { id: course.instructorId } } : null;
-        };
-        res.writeHead(ok ? 200 : 400, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify(
-            ok
-              ? { data: { facts: ids.map(facts), modules: ids.map((id) => this.courses.get(id) ?? null) } }
-              : { errors: [{ message: "bad request" }] },
-          ),
-        );
-      });
+  static async start(secret = HARNESS_SECRET): Promise<FakeCatalog> {
+    const catalog = new FakeCatalog();
+    catalog.fake = await startFakeSubgraph(secret, ({ query, variables }) => {
+      if (!query.includes("_entities")) return { errors: [{ message: "bad request" }] };
+      const ids = (variables.r as { id: string }[]).map((representation) => representation.id);
+      const facts = (id: string) => {
+        const course = catalog.courses.get(id);
+        return course ? { ...course, instructor: { id: course.instructorId } } : null;
+      };
+      return { data: { facts: ids.map(facts), modules: ids.map((id) => catalog.courses.get(id) ?? null) } };
     });
-    this.server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/graphql`;
-    return this;
+    return catalog;
+  }
+
+  get url(): string {
+    return this.fake!.url;
+  }
+
+  /** The course ids of each request, in order. */
+  get requests(): { ids: string[] }[] {
+    return this.fake!.requests.map(({ variables }) => ({
+      ids: (variables.r as { id: string }[]).map((representation) => representation.id),
+    }));
+  }
+
+  forgetRequests(): void {
+    this.fake!.requests.length = 0;
   }
 
   /** Adds a course (free, published, unlimited, three modules unless told otherwise). */
@@ -77,8 +58,47 @@ export class FakeCatalog {
     return course;
   }
 
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve, reject) => this.server?.close((error) => (error ? reject(error) : resolve())));
+  stop(): Promise<void> {
+    return this.fake!.stop();
+  }
+}
+
+let revision = 0;
+
+/**
+ * Changes a course the way catalog does: in the fake's answers and as a
+ * course.updated event, and waits until enrollment's projection applied it.
+ */
+export async function changeCourse(h: SubgraphHarness<unknown>, catalog: FakeCatalog, course: CatalogCourse) {
+  catalog.courses.set(course.id, course);
+  revision += 1;
+  await h.publish([
+    {
+      topic: courseUpdated.topic,
+      event: courseUpdated.create("/campus/catalog", course.id, {
+        courseId: course.id,
+        revision,
+        instructorId: course.instructorId ?? randomUUID(),
+        title: "Changed",
+        slug: `changed-${revision}`,
+        status: course.status,
+        price: course.price,
+        capacity: course.capacity,
+        moduleIds: course.modules.map((module) => module.id),
+      }),
+    },
+  ]);
+}
+
+export const learner = (): Viewer => ({ userId: randomUUID(), roles: ["LEARNER"] });
+export const admin = (): Viewer => ({ userId: randomUUID(), roles: ["LEARNER", "ADMIN"] });
+
+/** Runs `work` and returns the error code it failed with (or "OK"). */
+export async function codeOf(work: Promise<unknown>): Promise<string> {
+  try {
+    await work;
+    return "OK";
+  } catch (error) {
+    return String((error as { extensions?: { code?: string } }).extensions?.code ?? (error as Error).name);
   }
 }

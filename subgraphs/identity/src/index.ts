@@ -1,2 +1,2 @@
-export { identityConfigSchema, type IdentityConfig } from "./config";
-export { createIdentitySubgraph, identitySchema, IDENTITY_MIGRATIONS } from "./subgraph";
+export { subgraph, type IdentityServices } from "./identity.subgraph";
+export type { AccountService } from "./service/account.service";

@@ -31,7 +31,7 @@ async function main() {
   }
   const campus = await startCampus({
     dataDir: config.dataDir,
-    ports: { router: 0, identity: 0, catalog: 0, enrollment: 0 },
+    ports: "free",
   });
   try {
     const result = await seedDemoData(campus, {

@@ -55,6 +55,13 @@ export interface SeedOptions {
 
 const MARKER_VERSION = 1;
 
+/** `work` for every item, `size` at a time, each batch settled before the next. */
+async function inBatches<T>(items: T[], size: number, work: (item: T, index: number) => Promise<void>) {
+  for (let start = 0; start < items.length; start += size) {
+    await allSettledOrThrow(items.slice(start, start + size).map((item, offset) => work(item, start + offset)));
+  }
+}
+
 /** Like Promise.all, but waits for every branch before failing, so nothing keeps writing after an error. */
 async function allSettledOrThrow<T>(work: Promise<T>[]): Promise<T[]> {
   const results = await Promise.allSettled(work);
@@ -97,7 +104,9 @@ export async function seedDemoData(
     report(step, done, total);
   };
   const checkpoint = () => options.signal?.throwIfAborted();
-  const { accounts, catalog, enrollment } = campus.services;
+  const { accounts } = campus.services.identity;
+  const catalog = campus.services.catalog;
+  const { enrollments } = campus.services.enrollment;
   const system: Viewer = { userId: "00000000-0000-0000-0000-000000000000", roles: ["ADMIN"] };
 
   // ---- accounts (hashing runs on libuv's threads, so in parallel) -----------
@@ -188,22 +197,22 @@ export async function seedDemoData(
     .map(([, course]) => course)
     .filter((course) => course.free && course.published);
   let learnersDone = 0;
-  await allSettledOrThrow(
-    learners.map(async (learner, index) => {
-      for (const course of open.slice(index % 4, (index % 4) + 3)) {
+  // a few learners at a time: each enroll and progress asks catalog live, and in one process
+  // (PGlite included) too many at once starve those calls past CATALOG_TIMEOUT_MS
+  await inBatches(learners, 4, async (learner, index) => {
+    for (const course of open.slice(index % 4, (index % 4) + 3)) {
+      checkpoint();
+      const loaders = new LoaderRegistry();
+      const held = await enrollments.viewerEnrollment(learner, loaders, course.id);
+      const enrolled = held ?? (await enrollments.enroll(learner, loaders, course.id));
+      // one registry for the learner's progress in this course: catalog is asked once, not per module
+      for (const moduleId of course.moduleIds.slice(0, index % (course.moduleIds.length + 1))) {
         checkpoint();
-        const loaders = new LoaderRegistry();
-        const held = await enrollment.enrollments.viewerEnrollment(learner, course.id, loaders);
-        const enrolled = held ?? (await enrollment.enrollments.enroll(learner, course.id));
-        // one registry for the learner's progress in this course: catalog is asked once, not per module
-        for (const moduleId of course.moduleIds.slice(0, index % (course.moduleIds.length + 1))) {
-          checkpoint();
-          await enrollment.enrollments.updateProgress(learner, enrolled.id, moduleId, true, loaders);
-        }
+        await enrollments.updateProgress(learner, loaders, enrolled.id, moduleId, true);
       }
-      progress("enrollments", (learnersDone += 1), learners.length);
-    }),
-  );
+    }
+    progress("enrollments", (learnersDone += 1), learners.length);
+  });
 
   if (options.markerFile) {
     mkdirSync(path.dirname(options.markerFile), { recursive: true });

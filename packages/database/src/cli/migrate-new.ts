@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { prismaDir } from "../layout";
+import { prismaDir, SHARED_TABLES } from "../layout";
 import { readMigrations } from "../migrations";
 import { discoverSubgraphs } from "./migrate";
 
@@ -26,8 +26,25 @@ export interface DiffOptions {
   schemaPath?: string;
 }
 
+/**
+ * The shared event tables (prisma/event-tables) exist in every schema but no
+ * schema.prisma describes them, so Prisma's diff proposes dropping them where
+ * a subgraph's own old migrations created them: those statements go.
+ */
+export function withoutSharedTables(sql: string): string {
+  const touches = (block: string) => SHARED_TABLES.some((name) => block.includes(`."${name}"`));
+  return sql
+    .split(/\n\s*\n/)
+    .filter((block) => !touches(block))
+    .join("\n\n");
+}
+
 /** The SQL from the migrations to schema.prisma (Prisma writes a comment only when there is nothing to do). */
-export function diffMigrationsToSchema(subgraph: string, options: DiffOptions = {}): Promise<string> {
+export async function diffMigrationsToSchema(subgraph: string, options: DiffOptions = {}): Promise<string> {
+  return withoutSharedTables(await rawDiff(subgraph, options));
+}
+
+function rawDiff(subgraph: string, options: DiffOptions): Promise<string> {
   const migrations = options.migrationsDir ?? path.join(prismaDir(subgraph), "migrations");
   const schema = options.schemaPath ?? path.join(prismaDir(subgraph), "schema.prisma");
   const args = [

@@ -59,20 +59,20 @@ describe("pnpm migrate", () => {
   });
 
   it("reports a failing subgraph without stopping the others, and leaves nothing half-applied", async () => {
-    const prismaRoot = mkdtempSync(path.join(tmpdir(), "campus-prisma-"));
+    const subgraphsRoot = mkdtempSync(path.join(tmpdir(), "campus-subgraphs-"));
     const migration = (subgraph: string, name: string, sql: string) => {
-      mkdirSync(path.join(prismaRoot, subgraph, "migrations", name), { recursive: true });
-      writeFileSync(path.join(prismaRoot, subgraph, "schema.prisma"), "");
-      writeFileSync(path.join(prismaRoot, subgraph, "migrations", name, "migration.sql"), sql);
+      mkdirSync(path.join(subgraphsRoot, subgraph, "prisma", "migrations", name), { recursive: true });
+      writeFileSync(path.join(subgraphsRoot, subgraph, "prisma", "schema.prisma"), "");
+      writeFileSync(path.join(subgraphsRoot, subgraph, "prisma", "migrations", name, "migration.sql"), sql);
     };
     migration("alpha", "20260101000000_init", `CREATE TABLE "alpha"."a" (id int);`);
     migration("alpha", "20260102000000_broken", `CREATE TABLE "alpha"."b" (id int); SELECT * FROM "alpha"."missing";`);
     migration("beta", "20260101000000_init", `CREATE TABLE "beta"."b" (id int);`);
-    mkdirSync(path.join(prismaRoot, "not-a-subgraph"));
+    mkdirSync(path.join(subgraphsRoot, "not-a-subgraph"));
     const pglite = new PGlite();
     try {
-      expect(discoverSubgraphs(prismaRoot)).toEqual(["alpha", "beta"]);
-      const results = await migrateAll({ pglite, prismaRoot, env: {} });
+      expect(discoverSubgraphs(subgraphsRoot)).toEqual(["alpha", "beta"]);
+      const results = await migrateAll({ pglite, subgraphsRoot, env: {} });
       expect(results[0]).toMatchObject({ subgraph: "alpha", applied: [], error: expect.stringContaining("missing") });
       expect(results[1]).toMatchObject({ subgraph: "beta", applied: ["20260101000000_init"] });
       expect(results[1]!.error).toBeUndefined();
@@ -82,7 +82,7 @@ describe("pnpm migrate", () => {
       expect(tables.rows.map((row) => row.table_name)).not.toContain("a");
     } finally {
       await pglite.close();
-      rmSync(prismaRoot, { recursive: true, force: true });
+      rmSync(subgraphsRoot, { recursive: true, force: true });
     }
   });
 

@@ -2,12 +2,16 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { openDatabase, type Database } from "../database";
 import { startEmbeddedPostgres, type PGlite } from "../embedded-postgres";
+import { SUBGRAPHS } from "../../../../supergraph";
 import { migrationsDir, REPO_ROOT } from "../layout";
 import { applyMigrations, readMigrations } from "../migrations";
+import { applySharedTables } from "../shared-tables";
 
 /**
- * `pnpm migrate`: applies every subgraph's migrations (prisma/<subgraph>/migrations)
- * to the database that subgraph is configured for: <SUBGRAPH>_DATABASE_URL
+ * `pnpm migrate`: applies every subgraph's migrations
+ * (subgraphs/<subgraph>/prisma/migrations), then the event tables every
+ * subgraph shares (prisma/event-tables), to the database that subgraph is
+ * configured for: <SUBGRAPH>_DATABASE_URL
  * (PostgreSQL) when set, otherwise its schema in the embedded PGlite under
  * <DATA_DIR>/pglite, the same instance `pnpm dev` opens. The subgraphs also
  * apply their migrations at start; this is for doing it ahead of time (deploys,
@@ -16,17 +20,19 @@ import { applyMigrations, readMigrations } from "../migrations";
 
 type Env = Record<string, string | undefined>;
 
-const DEFAULT_PRISMA_ROOT = path.join(REPO_ROOT, "prisma");
-
-/** Subgraphs are the folders of prisma/ holding a schema.prisma and a migrations/ folder. */
-export function discoverSubgraphs(prismaRoot = DEFAULT_PRISMA_ROOT): string[] {
-  if (!existsSync(prismaRoot)) throw new Error(`prisma folder missing: ${prismaRoot}`);
-  return readdirSync(prismaRoot, { withFileTypes: true })
+/**
+ * The subgraphs of the list in supergraph.ts; with `subgraphsRoot` (tests),
+ * the folders there holding a prisma/schema.prisma and a prisma/migrations/.
+ */
+export function discoverSubgraphs(subgraphsRoot?: string): string[] {
+  if (!subgraphsRoot) return SUBGRAPHS.map((entry) => entry.name);
+  if (!existsSync(subgraphsRoot)) throw new Error(`subgraphs folder missing: ${subgraphsRoot}`);
+  return readdirSync(subgraphsRoot, { withFileTypes: true })
     .filter(
       (entry) =>
         entry.isDirectory() &&
-        existsSync(path.join(prismaRoot, entry.name, "schema.prisma")) &&
-        existsSync(path.join(prismaRoot, entry.name, "migrations")),
+        existsSync(path.join(subgraphsRoot, entry.name, "prisma", "schema.prisma")) &&
+        existsSync(path.join(subgraphsRoot, entry.name, "prisma", "migrations")),
     )
     .map((entry) => entry.name)
     .sort();
@@ -51,9 +57,9 @@ export function redactUrl(url: string): string {
 export interface MigrateOptions {
   /** Where the *_DATABASE_URL and DATA_DIR settings come from (default process.env). */
   env?: Env;
-  /** Folder holding one folder per subgraph (default <repo>/prisma). */
-  prismaRoot?: string;
-  /** Only these subgraphs (default: every one found in prismaRoot). */
+  /** Folder holding one folder per subgraph, each with a prisma/ (default: the list's subgraphs/<name>). */
+  subgraphsRoot?: string;
+  /** Only these subgraphs (default: every one of the list, or of subgraphsRoot). */
   subgraphs?: string[];
   /** Embedded data directory (default DATA_DIR, resolved from the repository root, else .data). */
   dataDir?: string;
@@ -69,6 +75,8 @@ export interface SubgraphMigrationResult {
   target: string;
   applied: string[];
   alreadyApplied: string[];
+  /** The shared event tables' migrations (prisma/event-tables) applied by this run. */
+  shared?: string[];
   /** Set when this subgraph's migrations failed (nothing of the failing run is kept: one transaction). */
   error?: string;
 }
@@ -79,6 +87,7 @@ export function formatResult(result: SubgraphMigrationResult): string {
   const lines = [head];
   for (const name of result.applied) lines.push(`  applied          ${name}`);
   for (const name of result.alreadyApplied) lines.push(`  already applied  ${name}`);
+  for (const name of result.shared ?? []) lines.push(`  applied          ${name} (prisma/event-tables)`);
   if (result.applied.length === 0 && result.alreadyApplied.length === 0) lines.push("  (no migrations)");
   return lines.join("\n");
 }
@@ -89,11 +98,13 @@ export function formatResult(result: SubgraphMigrationResult): string {
  */
 export async function migrateAll(options: MigrateOptions = {}): Promise<SubgraphMigrationResult[]> {
   const env = options.env ?? process.env;
-  const subgraphs = options.subgraphs ?? discoverSubgraphs(options.prismaRoot);
+  const subgraphs = options.subgraphs ?? discoverSubgraphs(options.subgraphsRoot);
   const dataDir = options.dataDir ?? path.resolve(REPO_ROOT, env.DATA_DIR || ".data");
   const pglitePath = path.join(dataDir, "pglite");
   const dirOf = (subgraph: string) =>
-    options.prismaRoot ? path.join(options.prismaRoot, subgraph, "migrations") : migrationsDir(subgraph);
+    options.subgraphsRoot
+      ? path.join(options.subgraphsRoot, subgraph, "prisma", "migrations")
+      : migrationsDir(subgraph);
   // Same reading as the config schemas: blank means unset.
   const urlOf = (subgraph: string) => env[databaseUrlVariable(subgraph)]?.trim() || undefined;
 
@@ -113,6 +124,7 @@ export async function migrateAll(options: MigrateOptions = {}): Promise<Subgraph
         if (!url) pglite ??= await startEmbeddedPostgres(pglitePath);
         db = openDatabase({ schema: subgraph, url, pglite, poolSize: 1 });
         const report = await applyMigrations(db, dirOf(subgraph));
+        result.shared = (await applySharedTables(db)).applied;
         result.applied = report.applied;
         result.alreadyApplied = onDisk.filter((name) => !report.applied.includes(name));
       } catch (error) {
@@ -141,7 +153,8 @@ function describeError(error: unknown): string {
 
 const USAGE = `usage: pnpm migrate [subgraph ...]
 
-Applies prisma/<subgraph>/migrations to each subgraph's database:
+Applies subgraphs/<subgraph>/prisma/migrations, then the shared event tables
+(prisma/event-tables), to each subgraph's database:
 <SUBGRAPH>_DATABASE_URL (PostgreSQL) when set, otherwise the embedded PGlite in
 <DATA_DIR>/pglite (default .data/pglite). Stop \`pnpm dev\` first when it uses the
 same DATA_DIR: PGlite is single-process.`;

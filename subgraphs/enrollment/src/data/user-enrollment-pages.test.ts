@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Keyset } from "@campus/subgraph";
-import { startHarness } from "../../test/harness";
-import { createEnrollmentPrisma, type EnrollmentPrisma } from "./prisma";
+import { startSubgraph, type SubgraphHarness } from "@campus/testkit";
+import { subgraph } from "../index";
+import { PrismaClient, type EnrollmentPrisma } from "./enrollment.prisma";
 import { userEnrollmentPages } from "./user-enrollment-pages";
 
 describe("userEnrollmentPages (PGlite)", () => {
-  let h: Awaited<ReturnType<typeof startHarness>>;
+  let h: SubgraphHarness<unknown>;
   let prisma: EnrollmentPrisma;
   const [many, few, none] = [randomUUID(), randomUUID(), randomUUID()];
   const users = [many, few, none];
@@ -22,8 +23,8 @@ describe("userEnrollmentPages (PGlite)", () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness();
-    prisma = createEnrollmentPrisma(h.db);
+    h = await startSubgraph(subgraph);
+    prisma = new PrismaClient({ adapter: h.db.adapter });
     const tied = "2026-03-01T10:00:00.000Z";
     await enrollAt(many, ["2026-01-01T00:00:00.000Z", tied, tied, tied, "2026-05-01T00:00:00.001Z"]);
     await enrollAt(many, ["2026-02-01T00:00:00.000Z", tied], "CANCELLED");

@@ -1,5 +1,5 @@
 import { groupByKey, type Keyset } from "@campus/subgraph";
-import { Prisma, type EnrollmentPrisma, type EnrollmentRow } from "./prisma";
+import { Prisma, type EnrollmentPrisma, type EnrollmentRow } from "./enrollment.prisma";
 
 /**
  * One user's keyset page: up to `take + 1` rows, newest enrollment first (an

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { defineEvent, registerEvents, uuid } from "../event-registry";
+
+/** Published by catalog (topic campus.catalog.events). */
+/**
+ * Course events carry the course as it is after the change, so a consumer can
+ * keep a projection from any single event; `revision` grows with every write
+ * and lets it ignore a snapshot older than the one it holds.
+ */
+export const courseSnapshot = z.object({
+  courseId: uuid,
+  revision: z.number().int().positive(),
+  instructorId: uuid,
+  title: z.string(),
+  slug: z.string(),
+  status: z.enum(["DRAFT", "PUBLISHED", "ARCHIVED"]),
+  price: z.object({ amount: z.number().int().nonnegative(), currency: z.string().length(3) }),
+  capacity: z.number().int().positive().nullable(),
+  /** In the course's order. */
+  moduleIds: z.array(uuid),
+});
+export type CourseSnapshot = z.infer<typeof courseSnapshot>;
+
+const moduleChange = courseSnapshot.extend({ moduleId: uuid });
+
+export const courseCreated = defineEvent("campus.course.created.v1", "catalog", courseSnapshot);
+export const courseUpdated = defineEvent("campus.course.updated.v1", "catalog", courseSnapshot);
+export const coursePublished = defineEvent("campus.course.published.v1", "catalog", courseSnapshot);
+export const courseArchived = defineEvent("campus.course.archived.v1", "catalog", courseSnapshot);
+export const moduleAdded = defineEvent("campus.course.module_added.v1", "catalog", moduleChange);
+export const moduleRenamed = defineEvent("campus.course.module_renamed.v1", "catalog", moduleChange);
+export const moduleRemoved = defineEvent("campus.course.module_removed.v1", "catalog", moduleChange);
+export const modulesReordered = defineEvent("campus.course.modules_reordered.v1", "catalog", courseSnapshot);
+
+registerEvents(
+  courseCreated,
+  courseUpdated,
+  coursePublished,
+  courseArchived,
+  moduleAdded,
+  moduleRenamed,
+  moduleRemoved,
+  modulesReordered,
+);

@@ -1,0 +1,257 @@
+import { viewerIsAdmin, type Viewer } from "@campus/auth";
+import { badInput, conflict, forbidden, notFound, paymentRequired, unauthenticated } from "@campus/errors";
+import {
+  enrollmentCancelled,
+  enrollmentCreated,
+  type CourseSnapshot,
+  type Emit,
+  type UnitOfWork,
+} from "@campus/events";
+import type { Logger } from "@campus/logging";
+import { decodeCursor, pageSize, toConnection, type LoaderRegistry } from "@campus/subgraph";
+import type { CatalogCourse } from "../data/catalog.client";
+import type { CourseFacts } from "../data/course.facts";
+import { isUniqueViolation, type EnrollmentRow, type EnrollmentTx } from "../data/enrollment.prisma";
+import { SEAT_HOLDING, type EnrollmentRepository } from "../data/enrollment.repository";
+import { EnrollmentWrites } from "../data/enrollment.writes";
+import { emitProgress, enrollmentFacts } from "../events/enrollment.publisher";
+import { computeProgress, statusForProgress } from "./progress";
+
+/**
+ * Enrollment's rules. Resolvers, consumers and the demo data all come through
+ * here; `loaders` is the request's registry, so catalog look-ups and reads
+ * batch with the rest of the request.
+ */
+export class EnrollmentService {
+  constructor(
+    private readonly enrollments: EnrollmentRepository,
+    private readonly work: UnitOfWork<EnrollmentTx>,
+    private readonly courses: CourseFacts,
+    private readonly logger: Logger,
+  ) {}
+
+  async enroll(viewer: Viewer, loaders: LoaderRegistry, courseId: string): Promise<EnrollmentRow> {
+    const userId = requireUser(viewer);
+    // Enrolling grants access (and will take payment): decided on catalog's live answer;
+    // the projection answers only while catalog cannot be reached.
+    const course = await this.courses.forEnrollment(loaders, courseId);
+    if (!course) throw notFound("Course");
+    if (course.status !== "PUBLISHED") {
+      // Whoever cannot see a draft (or an archived course) must not learn that it exists.
+      if (!(await this.maySeeClosedCourse(viewer, loaders, course))) throw notFound("Course");
+      throw conflict("Course is not open for enrollment");
+    }
+    if (course.price.amount > 0) throw paymentRequired("This course is paid; paid enrollment is not available yet");
+    const open = course;
+
+    try {
+      const enrollment = await this.write(async (tx, emit) => {
+        const created = await this.enrollInTransaction(tx, userId, open);
+        emit(enrollmentCreated, created.id, enrollmentFacts(created));
+        return created;
+      });
+      this.logger.info({ enrollmentId: enrollment.id, courseId, userId }, "enrolled");
+      return enrollment;
+    } catch (error) {
+      // A concurrent enroll of the same user in the same course won the insert.
+      if (isUniqueViolation(error)) throw conflict("Already enrolled in this course");
+      throw error;
+    }
+  }
+
+  /**
+   * Catalog's visibility rule for a course that is not published: its
+   * instructor and admins see it, and an archived one stays visible to the
+   * learners who hold (or completed) an enrollment in it.
+   */
+  private async maySeeClosedCourse(viewer: Viewer, loaders: LoaderRegistry, course: CatalogCourse) {
+    if (viewerIsAdmin(viewer) || (course.instructorId !== null && course.instructorId === viewer.userId)) return true;
+    if (course.status !== "ARCHIVED") return false;
+    const held = await this.enrollments.forUserInCourse(loaders, viewer.userId!, course.id);
+    return held !== null && (SEAT_HOLDING as readonly string[]).includes(held.status);
+  }
+
+  /**
+   * Seat limit without a distributed lock: the counter row in CourseSeats is
+   * the lock. Under READ COMMITTED, `UPDATE … SET taken = taken + 1 WHERE
+   * taken < capacity` takes that row's lock, and a concurrent enroll blocks on
+   * it and then re-evaluates its WHERE against the committed count, so at
+   * most `capacity` updates ever succeed. Postgres itself does the
+   * serialising, so it holds across processes and replicas. The seat and the
+   * enrollment commit together: any failure after the seat was taken (a
+   * duplicate, a crash) rolls the seat back too.
+   * Locks are taken enrollment row first, seat row second, the same order as
+   * cancel, so an enroll and a cancel of the same row cannot deadlock.
+   */
+  private async enrollInTransaction(tx: EnrollmentWrites, userId: string, course: CatalogCourse) {
+    // Before the enrollment row exists, so the starting count does not include it.
+    if (course.capacity !== null) await tx.ensureSeatCounter(course.id);
+
+    const existing = await tx.findByUserAndCourse(userId, course.id);
+    let enrollment: EnrollmentRow;
+    if (!existing) {
+      enrollment = await tx.create(userId, course.id);
+    } else if (existing.status === "CANCELLED") {
+      enrollment = await this.reactivate(tx, existing, course);
+    } else {
+      throw conflict("Already enrolled in this course");
+    }
+
+    if (course.capacity === null) await tx.countSeatIfTracked(course.id);
+    else if (!(await tx.takeSeat(course.id, course.capacity))) throw conflict("Course is full");
+    return enrollment;
+  }
+
+  /** Enrolling again after cancelling reuses the row and the modules already completed. */
+  private async reactivate(tx: EnrollmentWrites, existing: EnrollmentRow, course: CatalogCourse) {
+    const progress = computeProgress(
+      await tx.completedModuleIds(existing.id),
+      course.modules.map((module) => module.id),
+    );
+    const now = new Date();
+    const next = { progress, ...statusForProgress(progress, existing.completedAt, now), enrolledAt: now };
+    if (!(await tx.reactivate(existing.id, next))) throw conflict("Already enrolled in this course");
+    return (await tx.byId(existing.id)) as EnrollmentRow;
+  }
+
+  async updateProgress(
+    viewer: Viewer,
+    loaders: LoaderRegistry,
+    enrollmentId: string,
+    moduleId: string,
+    completed: boolean,
+  ): Promise<EnrollmentRow> {
+    const userId = requireUser(viewer);
+    const enrollment = await this.enrollments.findById(enrollmentId);
+    if (!enrollment) throw notFound("Enrollment");
+    if (enrollment.userId !== userId) throw forbidden("Only the learner can record progress");
+    if (enrollment.status === "CANCELLED") throw conflict("Enrollment is cancelled");
+
+    // Catalog's answer now, never the projection's: progress decided on a module list
+    // older than this request could complete a learner at half the course.
+    const course = await this.courses.current(loaders, enrollment.courseId);
+    if (!course) throw notFound("Course");
+    const moduleIds = course.modules.map((module) => module.id);
+    if (!moduleIds.includes(moduleId)) throw badInput("Module is not part of this course", { field: "moduleId" });
+
+    // The row lock makes concurrent marks of one enrollment take turns, so each
+    // recomputes progress from every completion committed before it.
+    return this.write(async (tx, emit) => {
+      const locked = await tx.lock(enrollment.id);
+      if (!locked || locked.status === "CANCELLED") throw conflict("Enrollment is cancelled");
+      if (completed) await tx.markModule(locked.id, moduleId);
+      else await tx.unmarkModule(locked.id, moduleId);
+      const progress = computeProgress(await tx.completedModuleIds(locked.id), moduleIds);
+      const updated = await tx.update(locked.id, {
+        progress,
+        ...statusForProgress(progress, locked.completedAt, new Date()),
+      });
+      emitProgress(emit, locked, updated);
+      return updated;
+    });
+  }
+
+  /**
+   * A course's modules changed (catalog's event, in the consumer's
+   * transaction): the progress of its ACTIVE enrollments is recomputed (a
+   * removed module no longer counts; an added one lowers the share).
+   * COMPLETED enrollments stay completed: finishing a course is not taken
+   * back because the instructor extended it.
+   */
+  async courseModulesChanged(tx: EnrollmentTx, emit: Emit, course: CourseSnapshot): Promise<void> {
+    const writes = new EnrollmentWrites(tx);
+    const now = new Date();
+    for (const enrollment of await writes.activeWithCompletions(course.courseId)) {
+      const progress = computeProgress(enrollment.completedModuleIds, course.moduleIds);
+      if (progress === enrollment.row.progress) continue;
+      const updated = await writes.update(enrollment.row.id, { progress, ...statusForProgress(progress, null, now) });
+      emitProgress(emit, enrollment.row, updated);
+    }
+  }
+
+  /** The learner or an admin; an ACTIVE enrollment only, and cancelling twice is a no-op. */
+  async cancel(viewer: Viewer, enrollmentId: string): Promise<EnrollmentRow> {
+    requireUser(viewer);
+    const enrollment = await this.enrollments.findById(enrollmentId);
+    if (!enrollment) throw notFound("Enrollment");
+    assertCanRead(viewer, enrollment);
+
+    return this.write(async (tx, emit) => {
+      if (await tx.cancel(enrollment.id)) {
+        await tx.releaseSeat(enrollment.courseId);
+        this.logger.info({ enrollmentId: enrollment.id, courseId: enrollment.courseId }, "enrollment cancelled");
+        const cancelled = (await tx.byId(enrollment.id)) as EnrollmentRow;
+        emit(enrollmentCancelled, cancelled.id, enrollmentFacts(cancelled));
+        return cancelled;
+      }
+      const current = (await tx.byId(enrollment.id)) as EnrollmentRow;
+      if (current.status === "CANCELLED") return current;
+      throw conflict("A completed enrollment cannot be cancelled");
+    });
+  }
+
+  /** Unknown: null. Someone else's: FORBIDDEN, the same answer mutations give. */
+  async get(viewer: Viewer, loaders: LoaderRegistry, enrollmentId: string): Promise<EnrollmentRow | null> {
+    requireUser(viewer);
+    const enrollment = await this.enrollments.byId(loaders, enrollmentId);
+    if (!enrollment) return null;
+    assertCanRead(viewer, enrollment);
+    return enrollment;
+  }
+
+  /**
+   * Who may list a user's enrollments is decided by the caller (shield rule or
+   * `viewer`). Through `loaders`, the users of one request asked for the same
+   * page share its queries.
+   */
+  async listForUser(
+    loaders: LoaderRegistry,
+    userId: string,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ) {
+    const size = pageSize(first);
+    const cursor = decodeCursor(after);
+    const { rows, totalCount } = await this.enrollments.pageForUser(loaders, userId, size, cursor);
+    return { ...toConnection(rows, size, (row) => ({ at: row.enrolledAt, id: row.id })), totalCount };
+  }
+
+  listForViewer(
+    viewer: Viewer,
+    loaders: LoaderRegistry,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ) {
+    return this.listForUser(loaders, requireUser(viewer), first, after);
+  }
+
+  enrollmentCount(loaders: LoaderRegistry, courseId: string): Promise<number> {
+    return this.enrollments.countForCourse(loaders, courseId);
+  }
+
+  /** Null for anonymous callers: there is no "their" enrollment. */
+  viewerEnrollment(viewer: Viewer, loaders: LoaderRegistry, courseId: string): Promise<EnrollmentRow | null> {
+    if (!viewer.userId) return Promise.resolve(null);
+    return this.enrollments.forUserInCourse(loaders, viewer.userId, courseId);
+  }
+
+  completedModuleIds(loaders: LoaderRegistry, enrollmentId: string): Promise<string[]> {
+    return this.enrollments.completedModuleIds(loaders, enrollmentId);
+  }
+
+  /** Every enrollment write: its statements and events in one transaction of the unit of work. */
+  private write<T>(work: (tx: EnrollmentWrites, emit: Emit) => Promise<T>): Promise<T> {
+    return this.work.run((tx, emit) => work(new EnrollmentWrites(tx), emit));
+  }
+}
+
+function requireUser(viewer: Viewer): string {
+  if (!viewer.userId) throw unauthenticated();
+  return viewer.userId;
+}
+
+function assertCanRead(viewer: Viewer, enrollment: EnrollmentRow) {
+  if (enrollment.userId !== viewer.userId && !viewerIsAdmin(viewer)) {
+    throw forbidden("Only the learner or an admin can see this enrollment");
+  }
+}

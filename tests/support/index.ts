@@ -1,0 +1,4 @@
+export * from "@campus/testkit";
+export * from "./campus";
+export * from "./users";
+export * from "./events";
