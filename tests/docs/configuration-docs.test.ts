@@ -12,7 +12,8 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { ConfigError, loadConfig, type z } from "@campus/config";
 import { routerConfigSchema } from "@campus/router";
-import { loadSupergraph } from "@campus/subgraph";
+import { loadSupergraph, settingPrefix } from "@campus/subgraph";
+import { SUBGRAPHS } from "../../supergraph";
 
 const root = path.resolve(__dirname, "../..");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -71,15 +72,26 @@ function composeVariables(): Set<string> {
   return new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!));
 }
 
-/** Table rows of the doc whose first cell is a `VARIABLE`, with the whole row text. */
+/**
+ * Table rows of the doc whose first cell is a `VARIABLE`, with the whole row
+ * text. A row for `<NAME>_SUFFIX` stands for that setting of every subgraph of
+ * the list; its `<port>` is read as that subgraph's port, so the stated default
+ * is checked per subgraph too.
+ */
 function documentedRows(markdown: string): Map<string, string[]> {
   const rows = new Map<string, string[]>();
+  const add = (name: string, line: string) => rows.set(name, [...(rows.get(name) ?? []), line]);
   for (const line of markdown.split("\n")) {
     if (!line.trimStart().startsWith("|")) continue;
     const first = line.split("|")[1]?.trim() ?? "";
     const name = /^`([A-Z][A-Z0-9_]*)`$/.exec(first)?.[1];
-    if (!name) continue;
-    rows.set(name, [...(rows.get(name) ?? []), line]);
+    if (name) add(name, line);
+    const suffix = /^`<NAME>(_[A-Z0-9_]+)`$/.exec(first)?.[1];
+    if (suffix) {
+      for (const { name: subgraph, port } of SUBGRAPHS) {
+        add(`${settingPrefix(subgraph)}${suffix}`, line.replaceAll("<port>", String(port)));
+      }
+    }
   }
   return rows;
 }
@@ -245,6 +257,23 @@ describe("docs/configuration.md and .env.example", () => {
         .filter((line) => !line.startsWith("COURSE_CACHE_TTL_SECONDS="))
         .join("\n");
       expect(missingFromEnvExample(schemas, withoutLine)).toEqual(["COURSE_CACHE_TTL_SECONDS is not in .env.example"]);
+    });
+
+    it("a setting of one subgraph of the list, documented once for all of them", () => {
+      const template = docs.split("\n").find((line) => line.startsWith("| `<NAME>_URL`"));
+      expect(template).toBeDefined();
+      expect(missingFromDocs(schemas, dropRow(docs, "<NAME>_URL"))).toEqual(
+        expect.arrayContaining([
+          "IDENTITY_URL (routerConfigSchema) is not in docs/configuration.md",
+          "CATALOG_URL (enrollment settings) is not in docs/configuration.md",
+        ]),
+      );
+      const wrongPort = docs.replace(template!, template!.replace("127.0.0.1:<port>", "127.0.0.1:9999"));
+      expect(wrongDefaults(schemas, wrongPort)).toEqual(
+        expect.arrayContaining([
+          "CATALOG_URL: enrollment settings defaults to `http://127.0.0.1:4002/graphql`, docs/configuration.md does not say so",
+        ]),
+      );
     });
 
     it("a wrong default", () => {

@@ -7,7 +7,7 @@ import { discoverSubgraphs } from "./migrate";
 
 /**
  * `pnpm migrate:new <subgraph> <name>`: writes
- * prisma/<subgraph>/migrations/<timestamp>_<name>/migration.sql with the SQL
+ * subgraphs/<subgraph>/prisma/migrations/<timestamp>_<name>/migration.sql with the SQL
  * that takes a database from the existing migrations to what schema.prisma
  * now describes. Runs `prisma migrate diff --from-migrations
  * --to-schema-datamodel --script` offline: the JS schema engine replays the
@@ -20,9 +20,9 @@ const PRISMA_OFFLINE = path.join(PACKAGE_DIR, "bin/prisma-offline.js");
 const DIFF_CONFIG = path.join(__dirname, "prisma-diff.config.ts");
 
 export interface DiffOptions {
-  /** Defaults to prisma/<subgraph>/migrations. */
+  /** Defaults to subgraphs/<subgraph>/prisma/migrations. */
   migrationsDir?: string;
-  /** Defaults to prisma/<subgraph>/schema.prisma. */
+  /** Defaults to subgraphs/<subgraph>/prisma/schema.prisma. */
   schemaPath?: string;
 }
 
@@ -136,8 +136,8 @@ export async function createMigration(
 
 const USAGE = `usage: pnpm migrate:new <subgraph> <name> [--empty]
 
-Writes prisma/<subgraph>/migrations/<timestamp>_<name>/migration.sql with the SQL
-from the existing migrations to prisma/<subgraph>/schema.prisma (prisma migrate
+Writes subgraphs/<subgraph>/prisma/migrations/<timestamp>_<name>/migration.sql with the SQL
+from the existing migrations to subgraphs/<subgraph>/prisma/schema.prisma (prisma migrate
 diff, offline). Nothing is written when they already match. --empty writes an
 empty migration to fill in by hand (data migrations).`;
 
@@ -158,7 +158,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`migrate:new: unknown subgraph ${subgraph} (known: ${known.join(", ")})\n`);
     return 2;
   }
-  write(`migrate:new: diffing prisma/${subgraph}/migrations against prisma/${subgraph}/schema.prisma …`);
+  write(`migrate:new: diffing subgraphs/${subgraph}/prisma/migrations against schema.prisma …`);
   const result = await createMigration(subgraph, words.join(" "), { empty });
   if (!result.folder) {
     write(`migrate:new: schema.prisma already matches the migrations of ${subgraph}; nothing written.`);
