@@ -23,6 +23,8 @@ interface NamedSchema {
   name: string;
   file: string;
   schema: ObjectSchema;
+  /** Settings whose default comes from the subgraph's line in supergraph.ts, which the docs point to. */
+  fromList?: string[];
 }
 
 function configSchemas(): NamedSchema[] {
@@ -39,6 +41,7 @@ function configSchemas(): NamedSchema[] {
       name: `${definition.name} settings`,
       file: `subgraphs/${definition.name}/src/${definition.name}.subgraph.ts`,
       schema: definition.settingsSchema,
+      fromList: ["PORT"],
     })),
   ];
 }
@@ -130,9 +133,15 @@ function missingFromDocs(schemas: NamedSchema[], docs: string): string[] {
 function wrongDefaults(schemas: NamedSchema[], docs: string): string[] {
   const rows = documentedRows(docs);
   const problems: string[] = [];
-  for (const { name, schema } of schemas) {
+  for (const { name, schema, fromList = [] } of schemas) {
     for (const [key, value] of Object.entries(defaultsOf(schema))) {
       if (value === undefined || !rows.has(key)) continue;
+      if (fromList.includes(key)) {
+        if (!rows.get(key)!.some((row) => row.includes("supergraph.ts"))) {
+          problems.push(`${key}: ${name} takes its default from supergraph.ts, docs/configuration.md does not say so`);
+        }
+        continue;
+      }
       const expected = `\`${String(value)}\``;
       if (!rows.get(key)!.some((row) => row.includes(expected))) {
         problems.push(`${key}: ${name} defaults to ${expected}, docs/configuration.md does not say so`);
@@ -272,6 +281,16 @@ describe("docs/configuration.md and .env.example", () => {
       expect(wrongDefaults(schemas, wrongPort)).toEqual(
         expect.arrayContaining([
           "CATALOG_URL: enrollment settings defaults to `http://127.0.0.1:4002/graphql`, docs/configuration.md does not say so",
+        ]),
+      );
+    });
+
+    it("a port that comes from the list, and docs that do not say so", () => {
+      const portRow = docs.split("\n").find((line) => line.startsWith("| `PORT`"))!;
+      const changed = docs.replace(portRow, portRow.replace("supergraph.ts", "the code"));
+      expect(wrongDefaults(schemas, changed)).toEqual(
+        expect.arrayContaining([
+          "PORT: catalog settings takes its default from supergraph.ts, docs/configuration.md does not say so",
         ]),
       );
     });

@@ -1,15 +1,7 @@
-import { operation } from "@campus/testkit";
+import { operation, type TestUser } from "@campus/testkit";
 import type { TestCampus } from "./campus";
 
 let counter = 0;
-
-export interface TestUser {
-  id: string;
-  email: string;
-  password: string;
-  accessToken: string;
-  refreshToken: string;
-}
 
 const REGISTER = operation("mvp", "Register");
 const BECOME_INSTRUCTOR = operation("mvp", "BecomeInstructor");

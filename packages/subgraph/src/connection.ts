@@ -22,6 +22,19 @@ export interface Keyset {
   id: string;
 }
 
+/**
+ * The Prisma `where` for the rows after `after` in (`field`, id) order:
+ * `desc` for newest first, `asc` for oldest first. Prisma's where types take
+ * it as it is.
+ */
+export function keysetAfter<F extends string>(field: F, after: Keyset, order: "asc" | "desc") {
+  const beyond = order === "desc" ? { lt: after.at } : { gt: after.at };
+  const beyondId = order === "desc" ? { lt: after.id } : { gt: after.id };
+  return { OR: [{ [field]: beyond }, { [field]: after.at, id: beyondId }] } as {
+    OR: [Record<F, { lt: Date } | { gt: Date }>, Record<F, Date> & { id: { lt: string } | { gt: string } }];
+  };
+}
+
 export function encodeCursor(key: Keyset): string {
   return Buffer.from(JSON.stringify([key.at.toISOString(), key.id])).toString("base64url");
 }

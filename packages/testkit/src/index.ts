@@ -4,3 +4,4 @@ export * from "./subgraph-harness";
 export * from "./fake-subgraph";
 export * from "./operations";
 export * from "./kafka";
+export * from "./authorization";

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -16,6 +16,34 @@ describe("pnpm migrate:new", () => {
     expect(nextTimestamp(["20261122000000_init", "20261201102030_x"], now)).toBe("20261201102031");
     expect(isEmptyMigration("-- This is an empty migration.\n")).toBe(true);
     expect(isEmptyMigration("-- AlterTable\nALTER TABLE x ADD COLUMN y int;\n")).toBe(false);
+  });
+
+  it("starts a new subgraph's migrations: the lock file Prisma needs, then the whole schema", async () => {
+    const work = mkdtempSync(path.join(tmpdir(), "campus-migrate-new-"));
+    const pglite = new PGlite();
+    try {
+      const migrationsDir = path.join(work, "migrations");
+      const schemaPath = path.join(work, "schema.prisma");
+      writeFileSync(
+        schemaPath,
+        [
+          `datasource db {\n  provider = "postgresql"\n  url = env("NOTES_DATABASE_URL")\n  schemas = ["notes"]\n}`,
+          `model Note {\n  id String @id @db.Uuid\n  text String\n  @@schema("notes")\n}`,
+        ].join("\n"),
+      );
+      expect(existsSync(migrationsDir)).toBe(false);
+      const result = await createMigration("notes", "init", { migrationsDir, schemaPath });
+      expect(readFileSync(path.join(migrationsDir, "migration_lock.toml"), "utf8")).toContain(
+        'provider = "postgresql"',
+      );
+      expect(result.folder).toMatch(/\/\d{14}_init$/);
+      expect(result.sql).toMatch(/CREATE TABLE "notes"\."Note"/);
+      const report = await applyMigrations(openDatabase({ schema: "notes", pglite }), migrationsDir);
+      expect(report.applied).toEqual([path.basename(result.folder!)]);
+    } finally {
+      await pglite.close();
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it("writes the SQL from the existing migrations to a changed schema.prisma, and it applies", async () => {

@@ -1,4 +1,4 @@
-import type { Keyset } from "@campus/subgraph";
+import { keysetAfter, type Keyset } from "@campus/subgraph";
 import type { CatalogPrisma, CourseLevel, CourseRecord, CourseRow, CourseStatus, Prisma } from "./catalog.prisma";
 
 /** What the listing may return, after visibility has been decided by the service. */
@@ -60,9 +60,7 @@ export class CourseRepository {
    */
   page(query: ListingQuery, take: number, after?: Keyset): Promise<[CourseRow[], number]> {
     const where = listingWhere(query);
-    const keyset: Prisma.CourseWhereInput | undefined = after
-      ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] }
-      : undefined;
+    const keyset: Prisma.CourseWhereInput | undefined = after ? keysetAfter("createdAt", after, "desc") : undefined;
     return Promise.all([
       this.prisma.course.findMany({
         where: keyset ? { AND: [where, keyset] } : where,

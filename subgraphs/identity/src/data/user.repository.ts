@@ -1,4 +1,4 @@
-import { byKey, isUuid, type Keyset, type LoaderRegistry } from "@campus/subgraph";
+import { byKey, isUuid, keysetAfter, type Keyset, type LoaderRegistry } from "@campus/subgraph";
 import type { IdentityPrisma, IdentityTx, Prisma, Role, UserRow, UserStatus } from "./identity.prisma";
 
 export interface UserFilter {
@@ -76,9 +76,7 @@ export class UserRepository {
           }
         : {}),
     };
-    const keyset: Prisma.UserWhereInput | undefined = after
-      ? { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] }
-      : undefined;
+    const keyset: Prisma.UserWhereInput | undefined = after ? keysetAfter("createdAt", after, "asc") : undefined;
     return Promise.all([
       this.prisma.user.findMany({
         where: keyset ? { AND: [where, keyset] } : where,

@@ -1,0 +1,153 @@
+import {
+  ADMIN_ONLY,
+  EVERYONE,
+  OWNER_OR_ADMIN,
+  SIGNED_IN,
+  expectThat,
+  operation,
+  unique,
+  type SubgraphAuthorization,
+} from "@campus/testkit";
+
+/**
+ * What every role must get from identity's root fields and its personal-field
+ * rules, called through the router by tests/e2e/authorization-matrix.test.ts.
+ * Where a call destroys or changes its own fixture (logout, changePassword,
+ * disableUser…), each call gets a fresh one.
+ */
+
+// Operations of schema/operations/mvp.graphql are used as written there.
+const MVP_ME = operation("mvp", "Me");
+const MVP_REGISTER = operation("mvp", "Register");
+const MVP_LOGIN = operation("mvp", "Login");
+const MVP_REFRESH = operation("mvp", "RefreshTokens");
+const MVP_LOGOUT = operation("mvp", "Logout");
+const MVP_BECOME_INSTRUCTOR = operation("mvp", "BecomeInstructor");
+
+export const authorization: SubgraphAuthorization = {
+  roots: {
+    "Query.me": {
+      allowed: SIGNED_IN,
+      query: MVP_ME,
+      check: (data, role, _call, h) =>
+        expectThat(data.me?.id === h.f.users[role as "learner"].id, "me is not the caller"),
+    },
+    "Query.users": {
+      allowed: ADMIN_ONLY,
+      query: `query($first: Int) { users(first: $first) { totalCount edges { node { id email status roles } } } }`,
+      prepare: async () => ({ variables: { first: 5 } }),
+      check: (data) => expectThat(data.users.totalCount >= 4, "users not listed"),
+    },
+    "Query.user": {
+      allowed: ADMIN_ONLY,
+      query: `query($id: ID!) { user(id: $id) { id email status roles } }`,
+      prepare: async (_role, h) => ({ variables: { id: h.f.users.learner.id } }),
+      check: (data, _role, _call, h) =>
+        expectThat(data.user?.email === h.f.users.learner.email, "user not returned with personal fields"),
+    },
+    "Mutation.register": {
+      allowed: EVERYONE,
+      query: MVP_REGISTER,
+      prepare: async () => ({
+        variables: {
+          input: {
+            email: `${unique("matrix").replace(" ", ".")}@example.com`,
+            password: "a sturdy passphrase",
+            name: "M",
+          },
+        },
+      }),
+      check: (data) => expectThat(data.register.user.roles.join() === "LEARNER", "not a learner account"),
+    },
+    "Mutation.login": {
+      allowed: EVERYONE,
+      query: MVP_LOGIN,
+      prepare: async (role, h) => {
+        const user = role === "anonymous" ? h.f.users.learner : h.f.users[role];
+        return { variables: { email: user.email, password: user.password } };
+      },
+      check: (data, role, _call, h) =>
+        expectThat(
+          data.login.user.id === (role === "anonymous" ? h.f.users.learner : h.f.users[role]).id,
+          "signed in someone else",
+        ),
+    },
+    "Mutation.refreshTokens": {
+      allowed: EVERYONE,
+      query: MVP_REFRESH,
+      prepare: async (role, h) => ({ variables: { refreshToken: (await h.freshSession(role)).refreshToken } }),
+      check: (data, _role, call) =>
+        expectThat(data.refreshTokens.refreshToken !== call.variables!.refreshToken, "not rotated"),
+    },
+    "Mutation.logout": {
+      allowed: SIGNED_IN,
+      query: MVP_LOGOUT,
+      prepare: async (role, h) => (role === "anonymous" ? {} : { as: await h.freshSession(role) }),
+      check: (data) => expectThat(data.logout === true, "logout did not answer true"),
+    },
+    "Mutation.changePassword": {
+      allowed: SIGNED_IN,
+      query: `mutation($current: String!, $next: String!) { changePassword(currentPassword: $current, newPassword: $next) }`,
+      prepare: async (role, h) => {
+        const user = (await h.freshUser(role)) ?? (await h.freshUser("learner"))!;
+        return {
+          variables: { current: user.password, next: "another sturdy passphrase" },
+          ...(role === "anonymous" ? {} : { as: user }),
+        };
+      },
+      check: (data) => expectThat(data.changePassword === true, "changePassword did not answer true"),
+    },
+    "Mutation.updateProfile": {
+      allowed: SIGNED_IN,
+      query: `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id name } }`,
+      prepare: async () => ({ variables: { input: { name: unique("Renamed") } } }),
+      check: (data, role, call, h) =>
+        expectThat(
+          data.updateProfile.id === h.f.users[role as "learner"].id &&
+            data.updateProfile.name === (call.variables!.input as { name: string }).name,
+          "profile of someone else or unchanged",
+        ),
+    },
+    "Mutation.becomeInstructor": {
+      allowed: SIGNED_IN,
+      query: MVP_BECOME_INSTRUCTOR,
+      prepare: async (role, h) => (role === "anonymous" ? {} : { as: await h.freshUser(role) }),
+      check: (data) => expectThat(data.becomeInstructor.roles.includes("INSTRUCTOR"), "no INSTRUCTOR role"),
+    },
+    "Mutation.grantRole": {
+      allowed: ADMIN_ONLY,
+      query: `mutation($userId: ID!, $role: Role!) { grantRole(userId: $userId, role: $role) { id roles } }`,
+      prepare: async (_role, h) => ({ variables: { userId: (await h.freshUser("learner"))!.id, role: "ADMIN" } }),
+      check: (data) => expectThat(data.grantRole.roles.includes("ADMIN"), "role not granted"),
+    },
+    "Mutation.revokeRole": {
+      allowed: ADMIN_ONLY,
+      query: `mutation($userId: ID!, $role: Role!) { revokeRole(userId: $userId, role: $role) { id roles } }`,
+      prepare: async (_role, h) => ({
+        variables: { userId: (await h.freshUser("instructor"))!.id, role: "INSTRUCTOR" },
+      }),
+      check: (data) => expectThat(!data.revokeRole.roles.includes("INSTRUCTOR"), "role not revoked"),
+    },
+    "Mutation.disableUser": {
+      allowed: ADMIN_ONLY,
+      query: `mutation($userId: ID!) { disableUser(userId: $userId) { id status } }`,
+      prepare: async (_role, h) => ({ variables: { userId: (await h.freshUser("learner"))!.id } }),
+      check: (data) => expectThat(data.disableUser.status === "DISABLED", "not disabled"),
+    },
+  },
+  resources: {
+    "User.email (the instructor's)": {
+      allowed: OWNER_OR_ADMIN,
+      query: `query($id: ID!) { course(id: $id) { id instructor { id email } } }`,
+      prepare: async (_role, h) => ({ variables: { id: h.f.published.id } }),
+      check: (data, _role, _call, h) =>
+        expectThat(data.course.instructor.email === h.f.users.instructor.email, "email"),
+    },
+    "User.status (the instructor's)": {
+      allowed: OWNER_OR_ADMIN,
+      query: `query($id: ID!) { course(id: $id) { id instructor { id status } } }`,
+      prepare: async (_role, h) => ({ variables: { id: h.f.published.id } }),
+      check: (data) => expectThat(data.course.instructor.status === "ACTIVE", "status"),
+    },
+  },
+};
