@@ -85,4 +85,21 @@ describe("identity subgraph over HTTP", () => {
       expect(key.d).toBeUndefined();
     }
   });
+
+  it("is not ready while its shared store does not answer (sessions and revocations live there)", async () => {
+    const ready = () => fetch(h.url.replace(/\/graphql$/, "/health/ready"));
+    expect((await ready()).status).toBe(200);
+    const ping = jest.spyOn(h.store, "ping").mockResolvedValue(false);
+    try {
+      const response = await ready();
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { checks: Record<string, boolean> }).checks).toMatchObject({
+        database: true,
+        store: false,
+      });
+    } finally {
+      ping.mockRestore();
+    }
+    expect((await ready()).status).toBe(200);
+  });
 });
