@@ -1,5 +1,5 @@
 import { booleanFlag, commonEnv, port, positiveInt, z } from "@campus/config";
-import { defaultPort, ROUTER_PORT, SUBGRAPHS, urlSetting } from "@campus/subgraph";
+import { defaultPort, localSubgraphUrl, ROUTER_PORT, SUBGRAPHS, urlSetting } from "@campus/subgraph";
 
 const url = z.string().url("must be a URL, e.g. http://catalog:4002/graphql");
 
@@ -33,9 +33,7 @@ const routerSettings = z.object({
  * list (supergraph.ts), each defaulting to the subgraph's port on 127.0.0.1.
  */
 export const routerConfigSchema = routerSettings.extend(
-  Object.fromEntries(
-    SUBGRAPHS.map((entry) => [urlSetting(entry.name), url.default(`http://127.0.0.1:${entry.port}/graphql`)]),
-  ),
+  Object.fromEntries(SUBGRAPHS.map((entry) => [urlSetting(entry.name), url.default(localSubgraphUrl(entry.name))])),
 ) as unknown as typeof routerSettings;
 
 export type RouterConfig = z.infer<typeof routerSettings>;

@@ -1,5 +1,5 @@
 export { routerConfigSchema, subgraphUrl, type RouterConfig } from "./config";
 export { createRouter, SUPERGRAPH_PATH } from "./router";
-export { composeSupergraph, defaultSubgraphUrl } from "./compose/compose";
+export { composeSupergraph } from "./compose/compose";
 export { rootPermissionsOf, type RootPermissions } from "./plugins/authorization";
 export { deploymentBlocks, staleDeploymentFiles, syncDeploymentFiles } from "./compose/deployment";

@@ -71,22 +71,23 @@ export async function startCampus(options: CampusOptions = {}) {
   );
   const databaseUrl = (index: number) =>
     configs[index]![databaseUrlSetting(definitions[index]!.name)] as string | undefined;
-  const events = configs[0]!;
+  // Redis and the event settings are the kit's, alike for every subgraph: read them once.
+  const shared = configs[0]!;
   const needsPGlite =
     definitions.some((_definition, index) => !databaseUrl(index)) ||
-    (!events.KAFKA_BROKERS && !events.EVENTS_DATABASE_URL);
+    (!shared.KAFKA_BROKERS && !shared.EVENTS_DATABASE_URL);
   const pglite: PGlite | undefined = needsPGlite
     ? await startEmbeddedPostgres(options.dataDir ? path.join(options.dataDir, "pglite") : undefined)
     : undefined;
   const store =
     options.store ??
-    createSharedStore(events.REDIS_URL, {
+    createSharedStore(shared.REDIS_URL, {
       // the embedded promise: data survives restarts, signed-in sessions included
       persistFile: options.dataDir ? path.join(options.dataDir, "store.json") : undefined,
       onConnectionError: (error) => logger.error({ err: error }, "Redis connection lost; retrying"),
     });
   // one transport for the process: every subgraph publishes to and consumes from it
-  const transport = await openEventTransport(events, {
+  const transport = await openEventTransport(shared, {
     clientId: "campus",
     logger: createLogger("events", level),
     pglite,

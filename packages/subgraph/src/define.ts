@@ -36,6 +36,9 @@ export function defaultPort(name: string): number {
   return entry.port;
 }
 
+/** A subgraph's GraphQL endpoint on this machine, at its port in the list: every `<NAME>_URL` default. */
+export const localSubgraphUrl = (name: string) => `http://127.0.0.1:${defaultPort(name)}/graphql`;
+
 /** What every subgraph reads besides its own settings, the same for all of them. */
 export interface KitSettings {
   NODE_ENV: "development" | "test" | "production";
@@ -72,10 +75,7 @@ function kitShape(name: string, neighbours: readonly string[]) {
     ...Object.fromEntries(
       neighbours.map((neighbour) => [
         urlSetting(neighbour),
-        z
-          .string()
-          .url("must be a URL, e.g. http://catalog:4002/graphql")
-          .default(`http://127.0.0.1:${defaultPort(neighbour)}/graphql`),
+        z.string().url("must be a URL, e.g. http://catalog:4002/graphql").default(localSubgraphUrl(neighbour)),
       ]),
     ),
   };
@@ -205,6 +205,7 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
       const { db, logger } = runtime;
       await applyMigrations(db, migrations);
       await applySharedTables(db);
+      let migrated = false;
       const prisma = spec.prisma(db.adapter);
       const events = new SubgraphEvents<TransactionOf<Prisma>>({
         subgraph: spec.name,
@@ -261,7 +262,9 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
         introspection: config.GRAPHQL_INTROSPECTION,
         routes: wiring.routes,
         readinessChecks: {
-          migrations: async () => (await migrationsUpToDate(db, migrations)) && (await sharedTablesUpToDate(db)),
+          // Applied migrations stay applied: once this holds, probes stop re-reading the files.
+          migrations: async () =>
+            (migrated ||= (await migrationsUpToDate(db, migrations)) && (await sharedTablesUpToDate(db))),
         },
         readinessDetail: async () => ({ events: await events.health() }),
       });

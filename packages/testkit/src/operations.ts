@@ -31,8 +31,3 @@ export function operation(area: "mvp", name: string): string {
   if (!text) throw new Error(`schema/operations/${area}.graphql has no operation named ${name}`);
   return text;
 }
-
-/** Every named operation of an area, for tests that check them all. */
-export function operationsIn(area: "mvp"): Map<string, string> {
-  return new Map(operationsOf(area));
-}

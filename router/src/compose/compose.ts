@@ -1,6 +1,6 @@
 import { composeServices } from "@apollo/composition";
 import gql from "graphql-tag";
-import { loadSupergraph, SUBGRAPHS } from "@campus/subgraph";
+import { loadSupergraph, localSubgraphUrl } from "@campus/subgraph";
 
 export interface Composition {
   subgraphs: { name: string; sdl: string }[];
@@ -9,15 +9,12 @@ export interface Composition {
   hints: string[];
 }
 
-/** The URL the checked-in supergraph names for a subgraph (the router overrides it from config). */
-export const defaultSubgraphUrl = (name: string) =>
-  `http://127.0.0.1:${SUBGRAPHS.find((entry) => entry.name === name)!.port}/graphql`;
-
 /** Prints each subgraph's SDL from its code (every subgraph of the list) and composes them offline. */
 export function composeSupergraph(): Composition {
   const subgraphs = loadSupergraph().map((definition) => ({
     name: definition.name,
-    url: defaultSubgraphUrl(definition.name),
+    // The URL the checked-in supergraph names; the router overrides it from config.
+    url: localSubgraphUrl(definition.name),
     sdl: definition.sdl(),
   }));
   const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: gql(s.sdl) })));

@@ -4,7 +4,8 @@ import {
   databaseUrlSetting,
   loadSupergraph,
   ROUTER_PORT,
-  SUBGRAPHS,
+  defaultPort,
+  localSubgraphUrl,
   urlSetting,
   type SubgraphDefinition,
 } from "@campus/subgraph";
@@ -39,12 +40,11 @@ const healthcheck = (port: number, route: string) => `healthcheck:
   retries: 6
   start_period: 30s`;
 
-const portOf = (name: string) => SUBGRAPHS.find((entry) => entry.name === name)!.port;
-const inCompose = (name: string) => `http://${name}:${portOf(name)}/graphql`;
+const inCompose = (name: string) => `http://${name}:${defaultPort(name)}/graphql`;
 
 function subgraphService(definition: SubgraphDefinition): string {
   const { name } = definition;
-  const port = portOf(name);
+  const port = defaultPort(name);
   const own = definition.requiredInProduction.filter(
     (setting) => setting !== databaseUrlSetting(name) && setting !== "REDIS_URL",
   );
@@ -88,7 +88,7 @@ function routerService(definitions: SubgraphDefinition[]): string {
     "REDIS_URL: redis://redis:6379",
     `INTERNAL_AUTH_SECRET: ${SHARED_SECRET}`,
     ...definitions.map((definition) => `${urlSetting(definition.name)}: ${inCompose(definition.name)}`),
-    `JWKS_URL: http://identity:${portOf("identity")}/.well-known/jwks.json`,
+    `JWKS_URL: http://identity:${defaultPort("identity")}/.well-known/jwks.json`,
   ];
   const dependsOn = [
     "redis: *redis-ready",
@@ -123,7 +123,7 @@ export function deploymentBlocks(definitions: SubgraphDefinition[] = loadSupergr
       .join("\n"),
     ".env.example": [
       "# Each subgraph's GraphQL endpoint (read by the router, and by a subgraph that calls it)",
-      ...definitions.map((d) => `${urlSetting(d.name)}=http://127.0.0.1:${portOf(d.name)}/graphql`),
+      ...definitions.map((d) => `${urlSetting(d.name)}=${localSubgraphUrl(d.name)}`),
       "# Each subgraph's PostgreSQL (postgresql://…); its schema in the embedded PGlite when unset",
       ...definitions.map((d) => `${databaseUrlSetting(d.name)}=`),
     ].join("\n"),

@@ -18,13 +18,6 @@ import {
  * CourseService, so "otherInstructor" is refused there.
  */
 
-// Operations of schema/operations/mvp.graphql are used as written there.
-const MVP_COURSES = operation("mvp", "Courses");
-const MVP_COURSE = operation("mvp", "Course");
-const MVP_CREATE_COURSE = operation("mvp", "CreateCourse");
-const MVP_ADD_MODULE = operation("mvp", "AddModule");
-const MVP_PUBLISH = operation("mvp", "PublishCourse");
-
 /** An archived course: its instructor, admins and the learners enrolled in it. */
 const ARCHIVED_READERS = ["learner", "instructor", "admin"] as const;
 
@@ -32,7 +25,7 @@ export const authorization: SubgraphAuthorization = {
   roots: {
     "Query.courses": {
       allowed: EVERYONE,
-      query: MVP_COURSES,
+      query: operation("mvp", "Courses"),
       prepare: async () => ({ variables: { first: 50, filter: { free: true } } }),
       check: (data, _role, _call, h) =>
         expectThat(
@@ -42,7 +35,7 @@ export const authorization: SubgraphAuthorization = {
     },
     "Query.course": {
       allowed: EVERYONE,
-      query: MVP_COURSE,
+      query: operation("mvp", "Course"),
       prepare: async (_role, h) => ({ variables: { id: h.f.published.id } }),
       check: (data, role, _call, h) => {
         expectThat(data.course?.id === h.f.published.id, "published course not returned");
@@ -69,7 +62,7 @@ export const authorization: SubgraphAuthorization = {
     },
     "Mutation.createCourse": {
       allowed: INSTRUCTORS,
-      query: MVP_CREATE_COURSE,
+      query: operation("mvp", "CreateCourse"),
       prepare: async () => ({ variables: { input: { ...MATRIX_COURSE_INPUT, title: unique("Matrix course") } } }),
       check: (data, role, _call, h) =>
         expectThat(
@@ -86,7 +79,7 @@ export const authorization: SubgraphAuthorization = {
     },
     "Mutation.publishCourse": {
       allowed: OWNER_OR_ADMIN,
-      query: MVP_PUBLISH,
+      query: operation("mvp", "PublishCourse"),
       prepare: async (_role, h) => ({ variables: { id: (await h.course({ modules: 1, publish: false })).id } }),
       check: (data) => expectThat(data.publishCourse.status === "PUBLISHED", "not published"),
     },
@@ -98,7 +91,7 @@ export const authorization: SubgraphAuthorization = {
     },
     "Mutation.addModule": {
       allowed: OWNER_OR_ADMIN,
-      query: MVP_ADD_MODULE,
+      query: operation("mvp", "AddModule"),
       prepare: async (_role, h) => ({ variables: { courseId: h.f.draft.id, input: { title: unique("Module") } } }),
       check: (data) => expectThat(data.addModule.position > 2, "not appended"),
     },

@@ -11,11 +11,8 @@ import {
 /**
  * What every role must get from enrollment's root fields, called through the
  * router by tests/e2e/authorization-matrix.test.ts.
+ * Operations of schema/operations/mvp.graphql are used as written there.
  */
-
-// Operations of schema/operations/mvp.graphql are used as written there.
-const MVP_ENROLL = operation("mvp", "Enroll");
-const MVP_UPDATE_PROGRESS = operation("mvp", "UpdateProgress");
 
 export const authorization: SubgraphAuthorization = {
   roots: {
@@ -41,7 +38,7 @@ export const authorization: SubgraphAuthorization = {
     },
     "Mutation.enroll": {
       allowed: SIGNED_IN,
-      query: MVP_ENROLL,
+      query: operation("mvp", "Enroll"),
       prepare: async (_role, h) => ({ variables: { courseId: (await h.course({ modules: 1, publish: true })).id } }),
       check: (data, _role, call) =>
         expectThat(
@@ -52,7 +49,7 @@ export const authorization: SubgraphAuthorization = {
     // only the learner records progress; admins cannot (EnrollmentService.updateProgress)
     "Mutation.updateProgress": {
       allowed: LEARNER_ONLY,
-      query: MVP_UPDATE_PROGRESS,
+      query: operation("mvp", "UpdateProgress"),
       prepare: async (_role, h) => ({
         variables: { enrollmentId: h.f.enrollmentId, moduleId: h.f.published.moduleIds[0], completed: true },
       }),

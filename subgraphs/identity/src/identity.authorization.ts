@@ -14,21 +14,14 @@ import {
  * rules, called through the router by tests/e2e/authorization-matrix.test.ts.
  * Where a call destroys or changes its own fixture (logout, changePassword,
  * disableUser…), each call gets a fresh one.
+ * Operations of schema/operations/mvp.graphql are used as written there.
  */
-
-// Operations of schema/operations/mvp.graphql are used as written there.
-const MVP_ME = operation("mvp", "Me");
-const MVP_REGISTER = operation("mvp", "Register");
-const MVP_LOGIN = operation("mvp", "Login");
-const MVP_REFRESH = operation("mvp", "RefreshTokens");
-const MVP_LOGOUT = operation("mvp", "Logout");
-const MVP_BECOME_INSTRUCTOR = operation("mvp", "BecomeInstructor");
 
 export const authorization: SubgraphAuthorization = {
   roots: {
     "Query.me": {
       allowed: SIGNED_IN,
-      query: MVP_ME,
+      query: operation("mvp", "Me"),
       check: (data, role, _call, h) =>
         expectThat(data.me?.id === h.f.users[role as "learner"].id, "me is not the caller"),
     },
@@ -47,7 +40,7 @@ export const authorization: SubgraphAuthorization = {
     },
     "Mutation.register": {
       allowed: EVERYONE,
-      query: MVP_REGISTER,
+      query: operation("mvp", "Register"),
       prepare: async () => ({
         variables: {
           input: {
@@ -61,7 +54,7 @@ export const authorization: SubgraphAuthorization = {
     },
     "Mutation.login": {
       allowed: EVERYONE,
-      query: MVP_LOGIN,
+      query: operation("mvp", "Login"),
       prepare: async (role, h) => {
         const user = role === "anonymous" ? h.f.users.learner : h.f.users[role];
         return { variables: { email: user.email, password: user.password } };
@@ -74,14 +67,14 @@ export const authorization: SubgraphAuthorization = {
     },
     "Mutation.refreshTokens": {
       allowed: EVERYONE,
-      query: MVP_REFRESH,
+      query: operation("mvp", "RefreshTokens"),
       prepare: async (role, h) => ({ variables: { refreshToken: (await h.freshSession(role)).refreshToken } }),
       check: (data, _role, call) =>
         expectThat(data.refreshTokens.refreshToken !== call.variables!.refreshToken, "not rotated"),
     },
     "Mutation.logout": {
       allowed: SIGNED_IN,
-      query: MVP_LOGOUT,
+      query: operation("mvp", "Logout"),
       prepare: async (role, h) => (role === "anonymous" ? {} : { as: await h.freshSession(role) }),
       check: (data) => expectThat(data.logout === true, "logout did not answer true"),
     },
@@ -110,7 +103,7 @@ export const authorization: SubgraphAuthorization = {
     },
     "Mutation.becomeInstructor": {
       allowed: SIGNED_IN,
-      query: MVP_BECOME_INSTRUCTOR,
+      query: operation("mvp", "BecomeInstructor"),
       prepare: async (role, h) => (role === "anonymous" ? {} : { as: await h.freshUser(role) }),
       check: (data) => expectThat(data.becomeInstructor.roles.includes("INSTRUCTOR"), "no INSTRUCTOR role"),
     },
