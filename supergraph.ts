@@ -26,6 +26,7 @@ export const SUBGRAPHS: readonly SubgraphEntry[] = [
   { name: "identity", port: 4001 },
   { name: "catalog", port: 4002 },
   { name: "enrollment", port: 4003 },
+  { name: "commerce", port: 4004 },
 ];
 
 /** The router's default port; subgraphs take the ports after it. */

@@ -182,6 +182,8 @@ async function operatorVariables(): Promise<Record<string, string>> {
     INTERNAL_AUTH_SECRET: randomBytes(48).toString("base64"),
     JWT_SIGNING_KEYS: JSON.stringify([await generatePrivateJwk()]),
     POSTGRES_PASSWORD: "compose-test-password",
+    PAYMENT_PROVIDER: "mock",
+    STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("hex")}`,
   };
 }
 
@@ -381,6 +383,10 @@ describe("docker-compose.yml", () => {
     for (const missing of ["INTERNAL_AUTH_SECRET", "JWT_SIGNING_KEYS"]) {
       const partial = { ...variables, [missing]: "" };
       expect(() => environment(compose.services.identity!, partial)).toThrow(missing);
+    }
+    for (const missing of ["PAYMENT_PROVIDER", "STRIPE_WEBHOOK_SECRET"]) {
+      const partial = { ...variables, [missing]: "" };
+      expect(() => environment(compose.services.commerce!, partial)).toThrow(missing);
     }
   });
 

@@ -88,6 +88,11 @@ describe("the embedded runtime", () => {
           `SELECT status::text, count(*) AS n FROM "enrollment"."Enrollment" GROUP BY status ORDER BY status`,
         ),
         completions: await count("enrollment", `SELECT count(*) AS n FROM "enrollment"."ModuleCompletion"`),
+        orders: await count(
+          "commerce",
+          `SELECT status::text, count(*) AS n FROM "commerce"."Order" GROUP BY status ORDER BY status`,
+        ),
+        refunds: await count("commerce", `SELECT status::text, count(*) AS n FROM "commerce"."Refund" GROUP BY status`),
       };
     }
     const COURSES = 12;
@@ -102,6 +107,9 @@ describe("the embedded runtime", () => {
         await reference.stop();
       }
       expect(expected.modules).not.toBe("0");
+      // a few paid orders, the first one refunded
+      expect(expected.orders).toBe("FULFILLED:2,REFUNDED:1");
+      expect(expected.refunds).toBe("SUCCEEDED:1");
 
       const markerFile = path.join(dataDir, "demo-data.json");
       let campus: TestCampus = await startTestCampus(embedded, {}, { dataDir });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { CatalogServices } from "@campus/catalog";
+import type { CommerceServices } from "@campus/commerce";
 import { loadConfig } from "@campus/config";
 import { openDatabase, startEmbeddedPostgres, type Database, type PGlite } from "@campus/database";
 import type { EnrollmentServices } from "@campus/enrollment";
@@ -42,6 +43,7 @@ export interface CampusServices {
   identity: IdentityServices;
   catalog: CatalogServices;
   enrollment: EnrollmentServices;
+  commerce: CommerceServices;
 }
 
 /** One value per subgraph of the list; those of this repository by their names. */

@@ -46,7 +46,9 @@ export const badInput = (message: string, extensions?: Record<string, unknown>) 
 export const unauthenticated = (message = "Authentication required") => new DomainError("UNAUTHENTICATED", message);
 export const forbidden = (message = "Not allowed") => new DomainError("FORBIDDEN", message);
 export const notFound = (what: string) => new DomainError("NOT_FOUND", `${what} not found`);
-export const conflict = (message: string) => new DomainError("CONFLICT", message);
+/** `reason` (e.g. ALREADY_OWNED) tells clients which conflict without parsing the message. */
+export const conflict = (message: string, extensions?: Record<string, unknown>) =>
+  new DomainError("CONFLICT", message, extensions);
 export const paymentRequired = (message: string) => new DomainError("PAYMENT_REQUIRED", message);
 /** A service this answer depends on cannot be reached; nothing was changed and a retry may succeed. */
 export const serviceUnavailable = (message: string) => new DomainError("SERVICE_UNAVAILABLE", message);

@@ -17,6 +17,13 @@ export interface RouteResult {
 /** A plain GET route next to /graphql (health checks, JWKS, the explorer's files). */
 export type Route = (req: IncomingMessage) => Promise<RouteResult>;
 
+/**
+ * A POST endpoint for a third party (a payment provider's webhook) next to
+ * /graphql. It gets the raw body, because its proof is a signature over those
+ * exact bytes, and no router proof: it must check its caller itself.
+ */
+export type WebhookRoute = (req: IncomingMessage, rawBody: string) => Promise<RouteResult>;
+
 /** A GraphQL request as it arrived, before Apollo sees it. */
 export interface IncomingGraphQLRequest {
   method: string;
@@ -43,6 +50,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext, A = undefined>
   context: (req: IncomingMessage, requestId: string, accepted: A | undefined) => Promise<TContext>;
   /** Exact paths; a key ending in "/" serves every path below it. */
   routes?: Record<string, Route>;
+  /** Exact paths answering POST with the raw body (see WebhookRoute). */
+  webhooks?: Record<string, WebhookRoute>;
   /** Requests with a larger body are refused with 413 before parsing. */
   maxBodyBytes?: number;
   /** How long `close()` waits for in-flight requests before cutting them. */
@@ -103,6 +112,18 @@ export async function serveGraphQL<TContext extends BaseContext, A = undefined>(
       if (result.raw === undefined) return sendJson(res, result.status, result.body, result.headers);
       res.writeHead(result.status, result.headers);
       return res.end(req.method === "HEAD" ? undefined : result.raw);
+    }
+    const webhook = options.webhooks?.[url.pathname];
+    if (webhook && req.method === "POST") {
+      let rawBody: string;
+      try {
+        rawBody = await readBody(req, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: "payload too large" });
+        throw error;
+      }
+      const result = await webhook(req, rawBody);
+      return sendJson(res, result.status, result.body ?? {}, result.headers);
     }
     if (url.pathname !== "/graphql" && url.pathname !== "/") {
       return sendJson(res, 404, { error: "not found" });

@@ -17,7 +17,7 @@ import {
   type PrismaRawExecutor,
   type TransactionalPrisma,
 } from "@campus/events";
-import type { Route } from "@campus/http";
+import type { Route, WebhookRoute } from "@campus/http";
 import type { SharedStore } from "@campus/kv";
 import type { Logger } from "@campus/logging";
 import { SUBGRAPHS } from "../../../supergraph";
@@ -102,6 +102,8 @@ export interface SubgraphKit<Own, Prisma, TX> {
   secret: string;
   /** Where the embedded runtime keeps files (generated keys); unset for a process with no data directory. */
   dataDir?: string;
+  /** This subgraph's own base URL (http://host:port), once it listens; throws before. */
+  ownUrl(): string;
 }
 
 /** What `wire` hands back: the resolvers with their services, and what the runtime may reach. */
@@ -114,6 +116,10 @@ export interface Wiring<Services> {
   services: Services;
   /** Extra GET routes next to /graphql (e.g. identity's JWKS). */
   routes?: Record<string, Route>;
+  /** POST endpoints for third parties, checked by their own signatures (e.g. commerce's payment webhooks). */
+  webhooks?: Record<string, WebhookRoute>;
+  /** Background work started once the subgraph listens and stopped before it closes (e.g. reconcilers). */
+  background?: { start(): void; stop(): Promise<void> }[];
 }
 
 export interface SubgraphSpec<Own extends z.ZodRawShape, Prisma extends PrismaClientLike, Services> {
@@ -227,6 +233,8 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
         if (!url) throw configError(urlSetting(name), `required: ${spec.name} calls ${name}`);
         return url;
       };
+      // known once the server listens (after wire), read by what wire set up
+      const listening: { url?: string } = {};
       const wiring = await spec.wire({
         name: spec.name,
         config,
@@ -239,6 +247,10 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
         neighbourUrl,
         secret: runtime.secret,
         dataDir: runtime.dataDir,
+        ownUrl: () => {
+          if (!listening.url) throw new Error(`${spec.name} is not listening yet`);
+          return listening.url;
+        },
       });
       const instances = new Map<Function, object>(wiring.resolvers.map((resolver) => [resolver.constructor, resolver]));
       const schema = buildFederatedSchema({
@@ -261,6 +273,7 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
         inlineTrace: config.GRAPHQL_INLINE_TRACE,
         introspection: config.GRAPHQL_INTROSPECTION,
         routes: wiring.routes,
+        webhooks: wiring.webhooks,
         readinessChecks: {
           // Applied migrations stay applied: once this holds, probes stop re-reading the files.
           migrations: async () =>
@@ -268,7 +281,9 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
         },
         readinessDetail: async () => ({ events: await events.health() }),
       });
+      listening.url = server.url;
       await events.start();
+      for (const job of wiring.background ?? []) job.start();
       return {
         name: spec.name,
         url: server.url,
@@ -276,6 +291,7 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
         events: events as SubgraphEvents<unknown>,
         db,
         async stop() {
+          for (const job of wiring.background ?? []) await job.stop();
           await server.close();
           await events.stop();
           await prisma.$disconnect();

@@ -6,7 +6,14 @@ import type { GraphQLSchema } from "graphql";
 import { verifySignedRequest, type Viewer } from "@campus/auth";
 import type { Database } from "@campus/database";
 import { createErrorFormatter } from "@campus/errors";
-import { introspectionDisabled, serveGraphQL, storableTextPlugin, type Route, type RunningServer } from "@campus/http";
+import {
+  introspectionDisabled,
+  serveGraphQL,
+  storableTextPlugin,
+  type Route,
+  type RunningServer,
+  type WebhookRoute,
+} from "@campus/http";
 import type { SharedStore } from "@campus/kv";
 import type { Logger } from "@campus/logging";
 import { LoaderRegistry } from "./loaders";
@@ -32,6 +39,7 @@ export interface SubgraphServerOptions {
   inlineTrace: boolean;
   introspection: boolean;
   routes?: Record<string, Route>;
+  webhooks?: Record<string, WebhookRoute>;
   /** Readiness checks beside the database and the store (migrations); each returns true when healthy. */
   readinessChecks?: Record<string, () => Promise<boolean>>;
   /** Figures shown with readiness (e.g. event lag); they do not decide it. */
@@ -123,6 +131,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
       "/health/ready": ready,
       ...options.routes,
     },
+    webhooks: options.webhooks,
     authenticate: (request) => {
       const verdict = verifySignedRequest(options.internalAuthSecret, request, request.headers);
       if (verdict.refusal !== undefined) {

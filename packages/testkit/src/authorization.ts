@@ -49,8 +49,16 @@ export interface MatrixFixtures {
 
 export interface MatrixHelpers {
   f: MatrixFixtures;
-  /** A new course of the instructor. */
-  course(options: { modules: number; publish: boolean }): Promise<MatrixCourse>;
+  /** A new course of the instructor (free unless `price` says otherwise). */
+  course(options: {
+    modules: number;
+    publish: boolean;
+    price?: { amount: number; currency: string };
+  }): Promise<MatrixCourse>;
+  /** Calls the router as `role` (its fixture account) and returns `data`; throws on errors. */
+  call(role: Role, query: string, variables?: Record<string, unknown>): Promise<any>;
+  /** A new FULFILLED order of the learner for a new paid course of the instructor. */
+  paidOrder(): Promise<{ orderId: string; courseId: string }>;
   /** A new account with the role's roles (a new admin for "admin"). */
   freshUser(role: Role): Promise<TestUser | undefined>;
   /** A new session of the role's fixture account (the learner's for anonymous). */
@@ -72,6 +80,8 @@ export interface AuthorizationCase {
   prepare?: (role: Role, h: MatrixHelpers) => Promise<MatrixCall>;
   /** For allowed calls: throws when the answer is not what the role should get. */
   check?: (data: any, role: Role, call: MatrixCall, h: MatrixHelpers) => void;
+  /** What signed-in roles that may not get instead of FORBIDDEN: NOT_FOUND where ids must not be probed. */
+  refusedAs?: "NOT_FOUND";
   /** For resource rules that hide instead of refusing: false when the resource is not in the answer. */
   visible?: (data: any, h: MatrixHelpers) => boolean;
 }

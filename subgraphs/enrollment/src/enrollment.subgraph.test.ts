@@ -1,7 +1,7 @@
 import { signedIdentityHeaders, type Viewer } from "@campus/auth";
 import { LoaderRegistry } from "@campus/subgraph";
 import { startSubgraph, type SubgraphHarness } from "@campus/testkit";
-import { admin, FakeCatalog, learner } from "../test/fake-catalog";
+import { admin, FakeCatalog, learner } from "@campus/catalog-client/src/fake-catalog";
 import { subgraph, type EnrollmentServices } from "./index";
 
 interface GraphQLResponse {

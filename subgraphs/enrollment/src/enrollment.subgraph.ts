@@ -1,12 +1,13 @@
 import { positiveInt } from "@campus/config";
 import { defineSubgraph, type SubgraphContext } from "@campus/subgraph";
-import { CatalogClient } from "./data/catalog.client";
+import { CatalogClient } from "@campus/catalog-client";
 import { CourseFacts } from "./data/course.facts";
 import { CourseProjectionRepository } from "./data/course-projection.repository";
 import { PrismaClient } from "./data/enrollment.prisma";
 import { EnrollmentRepository } from "./data/enrollment.repository";
 import { enrollmentPermissions } from "./enrollment.permissions";
 import { COURSE_PROJECTION_GROUP, courseProjectionHandlers } from "./events/course-projection.consumer";
+import { ORDER_FULFILMENT_GROUP, orderFulfilmentHandlers } from "./events/order-fulfilment.consumer";
 import { CourseEnrollmentResolver, EnrollmentResolver, UserEnrollmentResolver } from "./graphql/enrollment.resolver";
 import { EnrollmentService } from "./service/enrollment.service";
 
@@ -40,6 +41,7 @@ export const subgraph = defineSubgraph({
       logger,
     );
     consume(COURSE_PROJECTION_GROUP, courseProjectionHandlers(projection, enrollments));
+    consume(ORDER_FULFILMENT_GROUP, orderFulfilmentHandlers(enrollments));
     return {
       resolvers: [
         new EnrollmentResolver(enrollments),

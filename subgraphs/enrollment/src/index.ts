@@ -1,3 +1,3 @@
 export { subgraph, type EnrollmentServices } from "./enrollment.subgraph";
 export type { EnrollmentService } from "./service/enrollment.service";
-export type { CatalogCourse } from "./data/catalog.client";
+export type { CatalogCourse } from "@campus/catalog-client";

@@ -32,9 +32,27 @@ const LEARNERS = [
 
 const emailOf = (name: string) => `${name.toLowerCase().replace(/[^a-z]+/g, ".")}@campus.test`;
 
+/** Demo learners who buy a paid course; the first one asks for a refund. */
+const DEMO_ORDERS = 3;
+
+/** A resumed run meets what the interrupted one did (in the cart already, refunded already): that is fine. */
+function alreadyDone(error: unknown): void {
+  if ((error as { extensions?: { code?: string } }).extensions?.code !== "CONFLICT") throw error;
+}
+
+/** Waits until enrollment granted the order (the purchase saga runs on events). */
+async function fulfilled(order: () => Promise<{ status: string }>): Promise<void> {
+  for (let waited = 0; waited < 30_000; waited += 50) {
+    const { status } = await order();
+    if (status !== "PENDING_PAYMENT" && status !== "PAID") return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("a demo order was not fulfilled within 30 s");
+}
+
 /** What `seedDemoData` reports while it works: a step and how far it got. */
 export type SeedProgress = (
-  step: "accounts" | "categories" | "courses" | "enrollments",
+  step: "accounts" | "categories" | "courses" | "enrollments" | "orders",
   done: number,
   total: number,
 ) => void;
@@ -213,6 +231,29 @@ export async function seedDemoData(
     }
     progress("enrollments", (learnersDone += 1), learners.length);
   });
+
+  // ---- orders: a few learners buy a paid course (mock card), one asks for a refund ----
+  const paid = [...courseFor.values()].filter((course) => !course.free && course.published);
+  const { carts, checkout, orders, refunds } = campus.services.commerce;
+  const buyers = learners.slice(0, DEMO_ORDERS);
+  const placed = await allSettledOrThrow(
+    buyers.map(async (buyer, index) => {
+      const course = paid[index % paid.length]!;
+      await carts.add(buyer, new LoaderRegistry(), course.id, null).catch(alreadyDone);
+      // the key makes a resumed run find the order an interrupted one placed
+      const idempotencyKey = `demo-order-${buyer.userId}-${course.id}`;
+      const { order } = await checkout.checkout(buyer, { idempotencyKey, paymentMethod: "pm_card_visa" });
+      progress("orders", index + 1, buyers.length);
+      return { buyer, orderId: order.id };
+    }),
+  );
+  const refunded = placed[0];
+  if (refunded) {
+    await fulfilled(() => orders.get(refunded.buyer, new LoaderRegistry(), refunded.orderId));
+    await refunds
+      .request(refunded.buyer, new LoaderRegistry(), refunded.orderId, null, "Bought the wrong course")
+      .catch(alreadyDone);
+  }
 
   if (options.markerFile) {
     mkdirSync(path.dirname(options.markerFile), { recursive: true });

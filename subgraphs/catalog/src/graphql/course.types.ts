@@ -6,7 +6,7 @@ import { CourseLevel, CourseStatus } from "../data/catalog.prisma";
 registerEnumType(CourseLevel, { name: "CourseLevel" });
 registerEnumType(CourseStatus, { name: "CourseStatus" });
 
-@ObjectType({ description: "An amount of money. Shared with commerce." })
+@ObjectType({ description: "An amount of money. Shared by catalog and commerce." })
 @Directive("@shareable")
 export class Money {
   @Field(() => Int, { description: "Minor units (cents); 0 means free." })

@@ -1,6 +1,6 @@
 import type { CourseSnapshot } from "@campus/events";
 import { byKey, type LoaderRegistry } from "@campus/subgraph";
-import type { CatalogCourse } from "./catalog.client";
+import type { CatalogCourse } from "@campus/catalog-client";
 import type { EnrollmentPrisma, EnrollmentTx } from "./enrollment.prisma";
 
 type Row = {

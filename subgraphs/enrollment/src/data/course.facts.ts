@@ -1,7 +1,7 @@
 import { serviceUnavailable } from "@campus/errors";
 import type { Logger } from "@campus/logging";
 import { isUuid, type LoaderRegistry } from "@campus/subgraph";
-import { CatalogUnavailableError, type CatalogClient, type CatalogCourse } from "./catalog.client";
+import { CatalogUnavailableError, type CatalogClient, type CatalogCourse } from "@campus/catalog-client";
 import type { CourseProjectionRepository } from "./course-projection.repository";
 
 /**

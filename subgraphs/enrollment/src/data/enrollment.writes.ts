@@ -44,6 +44,15 @@ export class EnrollmentWrites {
     return count === 1;
   }
 
+  /** Ends a seat-holding enrollment (its order was refunded); false when it held no seat any more. */
+  async revoke(id: string): Promise<boolean> {
+    const { count } = await this.tx.enrollment.updateMany({
+      where: { id, status: { in: ["ACTIVE", "COMPLETED"] } },
+      data: { status: "CANCELLED" },
+    });
+    return count === 1;
+  }
+
   update(id: string, data: { status: EnrollmentStatus; progress: number; completedAt: Date | null }) {
     return this.tx.enrollment.update({ where: { id }, data });
   }

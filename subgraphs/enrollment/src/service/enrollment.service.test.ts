@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Viewer } from "@campus/auth";
 import { LoaderRegistry } from "@campus/subgraph";
 import { startSubgraph, type SubgraphHarness } from "@campus/testkit";
-import { admin, changeCourse, codeOf, FakeCatalog, learner } from "../../test/fake-catalog";
+import { admin, changeCourse, codeOf, FakeCatalog, learner } from "@campus/catalog-client/src/fake-catalog";
 import { subgraph, type EnrollmentServices } from "../index";
 import type { EnrollmentService } from "./enrollment.service";
 

@@ -3,13 +3,16 @@ import { badInput, conflict, forbidden, notFound, paymentRequired, unauthenticat
 import {
   enrollmentCancelled,
   enrollmentCreated,
+  purchaseFulfilled,
   type CourseSnapshot,
+  type OrderPaidData,
+  type OrderRefundedData,
   type Emit,
   type UnitOfWork,
 } from "@campus/events";
 import type { Logger } from "@campus/logging";
-import { decodeCursor, pageSize, toConnection, type LoaderRegistry } from "@campus/subgraph";
-import type { CatalogCourse } from "../data/catalog.client";
+import { decodeCursor, LoaderRegistry, pageSize, toConnection } from "@campus/subgraph";
+import type { CatalogCourse } from "@campus/catalog-client";
 import type { CourseFacts } from "../data/course.facts";
 import { isUniqueViolation, type EnrollmentRow, type EnrollmentTx } from "../data/enrollment.prisma";
 import { SEAT_HOLDING, type EnrollmentRepository } from "../data/enrollment.repository";
@@ -41,7 +44,7 @@ export class EnrollmentService {
       if (!(await this.maySeeClosedCourse(viewer, loaders, course))) throw notFound("Course");
       throw conflict("Course is not open for enrollment");
     }
-    if (course.price.amount > 0) throw paymentRequired("This course is paid; paid enrollment is not available yet");
+    if (course.price.amount > 0) throw paymentRequired("This course is paid: buy it through the cart and checkout");
     const open = course;
 
     try {
@@ -166,6 +169,59 @@ export class EnrollmentService {
       if (progress === enrollment.row.progress) continue;
       const updated = await writes.update(enrollment.row.id, { progress, ...statusForProgress(progress, null, now) });
       emitProgress(emit, enrollment.row, updated);
+    }
+  }
+
+  /**
+   * The purchase saga's enrollment step (commerce's order.paid, in the
+   * consumer's transaction, so it happens once per order): enrolls the buyer
+   * in each course of the order, or says why not. Commerce held the seats at
+   * checkout, so no seat limit is checked here; the counter only follows.
+   * Access is decided on catalog's live answer, the projection only while
+   * catalog cannot be reached (a paid order must not wait on it).
+   */
+  async grantPurchase(tx: EnrollmentTx, emit: Emit, order: OrderPaidData): Promise<void> {
+    const writes = new EnrollmentWrites(tx);
+    const granted: { orderItemId: string; courseId: string; enrollmentId: string }[] = [];
+    const refused: { orderItemId: string; courseId: string; reason: string }[] = [];
+    const loaders = new LoaderRegistry();
+    for (const item of order.items) {
+      const course = await this.courses.forEnrollment(loaders, item.courseId);
+      if (!course || course.status !== "PUBLISHED") {
+        const reason = course
+          ? `The course was ${course.status === "ARCHIVED" ? "archived" : "unpublished"} before the order was fulfilled`
+          : "The course no longer exists";
+        refused.push({ orderItemId: item.orderItemId, courseId: item.courseId, reason });
+        continue;
+      }
+      const existing = await writes.findByUserAndCourse(order.userId, course.id);
+      if (existing && existing.status !== "CANCELLED") {
+        refused.push({ orderItemId: item.orderItemId, courseId: course.id, reason: "Already enrolled in this course" });
+        continue;
+      }
+      const enrollment = existing
+        ? await this.reactivate(writes, existing, course)
+        : await writes.create(order.userId, course.id);
+      await writes.countSeatIfTracked(course.id);
+      emit(enrollmentCreated, enrollment.id, { ...enrollmentFacts(enrollment), orderId: order.orderId });
+      granted.push({ orderItemId: item.orderItemId, courseId: course.id, enrollmentId: enrollment.id });
+    }
+    this.logger.info(
+      { orderId: order.orderId, granted: granted.length, refused: refused.length },
+      "purchase fulfilled",
+    );
+    emit(purchaseFulfilled, order.orderId, { orderId: order.orderId, userId: order.userId, granted, refused });
+  }
+
+  /** A refund succeeded (commerce's order.refunded): the refunded courses' enrollments end and free their seats. */
+  async revokeRefunded(tx: EnrollmentTx, emit: Emit, refund: OrderRefundedData): Promise<void> {
+    const writes = new EnrollmentWrites(tx);
+    for (const item of refund.items) {
+      // Only the enrollment this order granted: a refused item may sit beside an enrollment bought elsewhere.
+      if (!item.enrollmentId || !(await writes.revoke(item.enrollmentId))) continue;
+      await writes.releaseSeat(item.courseId);
+      const cancelled = (await writes.byId(item.enrollmentId)) as EnrollmentRow;
+      emit(enrollmentCancelled, cancelled.id, { ...enrollmentFacts(cancelled), orderId: refund.orderId });
     }
   }
 

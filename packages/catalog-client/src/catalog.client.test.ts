@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createLogger } from "@campus/logging";
 import { LoaderRegistry } from "@campus/subgraph";
-import { FakeCatalog } from "../../test/fake-catalog";
+import { FakeCatalog } from "./fake-catalog";
 import { CatalogClient, CatalogUnavailableError, type FetchLike } from "./catalog.client";
 
 const SECRET = "s".repeat(32);

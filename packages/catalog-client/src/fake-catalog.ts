@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Viewer } from "@campus/auth";
 import { courseUpdated } from "@campus/events";
 import { HARNESS_SECRET, startFakeSubgraph, type FakeSubgraph, type SubgraphHarness } from "@campus/testkit";
-import type { CatalogCourse } from "../src/data/catalog.client";
+import type { CatalogCourse } from "./catalog.client";
 
 /**
  * Stands in for the catalog subgraph (enrollment's neighbour) over real HTTP:

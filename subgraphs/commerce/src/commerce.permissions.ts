@@ -1,0 +1,25 @@
+import { allow, isAdmin, isAuthenticated, isSelfOrAdmin } from "@campus/auth";
+import type { SubgraphPermissions } from "@campus/subgraph";
+
+/**
+ * Who may call commerce's root fields (the router applies the same rules
+ * first). Guests shop: the cart is open to everyone, a guest cart being
+ * found only by its token. Whose order it is, is the services' decision.
+ */
+export const commercePermissions: SubgraphPermissions = {
+  Query: {
+    cart: allow,
+    order: isAuthenticated,
+    orders: isAuthenticated,
+    adminOrders: isAdmin,
+  },
+  Mutation: {
+    addToCart: allow,
+    removeFromCart: allow,
+    mergeCart: isAuthenticated,
+    checkout: isAuthenticated,
+    requestRefund: isAuthenticated,
+  },
+  // A user's orders are theirs: only the user themself and admins may list them.
+  User: { orders: isSelfOrAdmin },
+};

@@ -1,0 +1,2 @@
+export { subgraph, type CommerceServices } from "./commerce.subgraph";
+export { MockPaymentProvider } from "./payments/mock.provider";

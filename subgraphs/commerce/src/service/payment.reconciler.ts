@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto";
+import type { SharedStore } from "@campus/kv";
+import type { Logger } from "@campus/logging";
+import type { OrderRepository } from "../data/order.repository";
+import type { PaymentService } from "./payment.service";
+import type { RefundService } from "./refund.service";
+
+export interface ReconcilerOptions {
+  intervalMs: number;
+  /** A payment with no outcome for this long is asked about (or charged again with its key). */
+  staleAfterMs: number;
+}
+
+const BATCH = 50;
+
+/**
+ * The saga's safety net, run in the background of every commerce replica:
+ * payments whose answer was lost (a timeout, a crash between commit and the
+ * provider call) are asked about again with the same idempotency key;
+ * orders whose seat hold expired are closed; refunds never submitted (opened
+ * by a consumer, or the provider was down) are submitted. Every step is
+ * idempotent; a lease in the shared store keeps replicas from sweeping at once.
+ */
+export class PaymentReconciler {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = true;
+  private readonly owner = randomUUID();
+
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly payments: PaymentService,
+    private readonly refunds: RefundService,
+    private readonly store: SharedStore,
+    private readonly options: ReconcilerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(this.options.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Sweeps soon (refunds opened inside a consumer's transaction wait for its commit). */
+  kick(): void {
+    if (!this.stopped) this.schedule(100);
+  }
+
+  /** One pass; returns what it touched (tests and `pnpm` tools call it directly). */
+  async sweep(now = new Date()): Promise<{ payments: number; expired: number; refunds: number }> {
+    const lease = "commerce:payment-reconciler";
+    if (!(await this.store.setIfAbsent(lease, this.owner, Math.max(this.options.intervalMs * 5, 30_000)))) {
+      return { payments: 0, expired: 0, refunds: 0 };
+    }
+    try {
+      const stale = await this.orders.unansweredPayments(new Date(now.getTime() - this.options.staleAfterMs), BATCH);
+      for (const payment of stale) await this.payments.reconcile(payment);
+      const expired = await this.orders.expiredHolds(now, BATCH);
+      for (const order of expired) await this.payments.expire(order.id);
+      const refunds = await this.orders.pendingRefunds(now, BATCH);
+      for (const refund of refunds) await this.refunds.submit(refund.id);
+      return { payments: stale.length, expired: expired.length, refunds: refunds.length };
+    } finally {
+      await this.store.compareAndSet(lease, this.owner, "released", 1);
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.sweep()
+        .then(() => undefined)
+        .catch((error) => this.logger.error({ err: error }, "payment reconciliation failed"))
+        .finally(() => {
+          if (!this.stopped) this.schedule(this.options.intervalMs);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+}
