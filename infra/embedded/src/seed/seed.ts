@@ -215,45 +215,50 @@ export async function seedDemoData(
     .map(([, course]) => course)
     .filter((course) => course.free && course.published);
   let learnersDone = 0;
-  // a few learners at a time: each enroll and progress asks catalog live, and in one process
-  // (PGlite included) too many at once starve those calls past CATALOG_TIMEOUT_MS
-  await inBatches(learners, 4, async (learner, index) => {
-    for (const course of open.slice(index % 4, (index % 4) + 3)) {
-      checkpoint();
-      const loaders = new LoaderRegistry();
-      const held = await enrollments.viewerEnrollment(learner, loaders, course.id);
-      const enrolled = held ?? (await enrollments.enroll(learner, loaders, course.id));
-      // one registry for the learner's progress in this course: catalog is asked once, not per module
-      for (const moduleId of course.moduleIds.slice(0, index % (course.moduleIds.length + 1))) {
+  const seedEnrollments = () =>
+    // a few learners at a time: each enroll and progress asks catalog live, and in one process
+    // (PGlite included) too many at once starve those calls past CATALOG_TIMEOUT_MS
+    inBatches(learners, 4, async (learner, index) => {
+      for (const course of open.slice(index % 4, (index % 4) + 3)) {
         checkpoint();
-        await enrollments.updateProgress(learner, loaders, enrolled.id, moduleId, true);
+        const loaders = new LoaderRegistry();
+        const held = await enrollments.viewerEnrollment(learner, loaders, course.id);
+        const enrolled = held ?? (await enrollments.enroll(learner, loaders, course.id));
+        // one registry for the learner's progress in this course: catalog is asked once, not per module
+        for (const moduleId of course.moduleIds.slice(0, index % (course.moduleIds.length + 1))) {
+          checkpoint();
+          await enrollments.updateProgress(learner, loaders, enrolled.id, moduleId, true);
+        }
       }
-    }
-    progress("enrollments", (learnersDone += 1), learners.length);
-  });
+      progress("enrollments", (learnersDone += 1), learners.length);
+    });
 
   // ---- orders: a few learners buy a paid course (mock card), one asks for a refund ----
-  const paid = [...courseFor.values()].filter((course) => !course.free && course.published);
-  const { carts, checkout, orders, refunds } = campus.services.commerce;
-  const buyers = learners.slice(0, DEMO_ORDERS);
-  const placed = await allSettledOrThrow(
-    buyers.map(async (buyer, index) => {
-      const course = paid[index % paid.length]!;
-      await carts.add(buyer, new LoaderRegistry(), course.id, null).catch(alreadyDone);
-      // the key makes a resumed run find the order an interrupted one placed
-      const idempotencyKey = `demo-order-${buyer.userId}-${course.id}`;
-      const { order } = await checkout.checkout(buyer, { idempotencyKey, paymentMethod: "pm_card_visa" });
-      progress("orders", index + 1, buyers.length);
-      return { buyer, orderId: order.id };
-    }),
-  );
-  const refunded = placed[0];
-  if (refunded) {
-    await fulfilled(() => orders.get(refunded.buyer, new LoaderRegistry(), refunded.orderId));
-    await refunds
-      .request(refunded.buyer, new LoaderRegistry(), refunded.orderId, null, "Bought the wrong course")
-      .catch(alreadyDone);
-  }
+  // Paid courses only, so beside the enrollments (free courses) rather than after them.
+  const seedOrders = async () => {
+    const paid = [...courseFor.values()].filter((course) => !course.free && course.published);
+    const { carts, checkout, orders, refunds } = campus.services.commerce;
+    const buyers = learners.slice(0, DEMO_ORDERS);
+    const placed = await allSettledOrThrow(
+      buyers.map(async (buyer, index) => {
+        const course = paid[index % paid.length]!;
+        await carts.add(buyer, new LoaderRegistry(), course.id, null).catch(alreadyDone);
+        // the key makes a resumed run find the order an interrupted one placed
+        const idempotencyKey = `demo-order-${buyer.userId}-${course.id}`;
+        const { order } = await checkout.checkout(buyer, { idempotencyKey, paymentMethod: "pm_card_visa" });
+        progress("orders", index + 1, buyers.length);
+        return { buyer, orderId: order.id };
+      }),
+    );
+    const refunded = placed[0];
+    if (refunded) {
+      await fulfilled(() => orders.get(refunded.buyer, new LoaderRegistry(), refunded.orderId));
+      await refunds
+        .request(refunded.buyer, new LoaderRegistry(), refunded.orderId, null, "Bought the wrong course")
+        .catch(alreadyDone);
+    }
+  };
+  await allSettledOrThrow([seedEnrollments(), seedOrders()]);
 
   if (options.markerFile) {
     mkdirSync(path.dirname(options.markerFile), { recursive: true });
