@@ -127,6 +127,8 @@ interface AppSpec {
   required: string[];
   /** Settings that must come from the operator through `${VAR:?…}`, never a literal. */
   secrets: string[];
+  /** Settings passed on from the operator when set, as `${VAR:-}` (a secret only one mode needs). */
+  optional: string[];
   health: string;
   database?: string;
   /** Services whose URL this one is given (`<NAME>_URL`). */
@@ -145,6 +147,7 @@ const apps: Record<AppName, AppSpec> = {
         schema: definition.settingsSchema,
         required: [...definition.requiredInProduction, "INTERNAL_AUTH_SECRET"],
         secrets: ["INTERNAL_AUTH_SECRET", ...own],
+        optional: definition.optionalInProduction,
         health: "/health/ready",
         database,
         calls: [...definition.neighbours],
@@ -156,6 +159,7 @@ const apps: Record<AppName, AppSpec> = {
     schema: routerConfigSchema as unknown as ObjectSchema,
     required: ["INTERNAL_AUTH_SECRET", "REDIS_URL", "JWKS_URL", ...definitions.map((d) => urlSetting(d.name))],
     secrets: ["INTERNAL_AUTH_SECRET"],
+    optional: [],
     health: "/health",
     calls: definitions.map((definition) => definition.name),
   },
@@ -235,6 +239,10 @@ function checkApp(compose: Compose, name: AppName, variables: Record<string, str
     if (!new RegExp(`^\\$\\{${key}:\\?[^}]+\\}$`).test(value)) {
       problems.push(`${name}: ${key} must be exactly \${${key}:?message} (required, never a literal)`);
     }
+  }
+  for (const key of spec.optional) {
+    if (raw[key] !== `\${${key}:-}`)
+      problems.push(`${name}: ${key} must be exactly \${${key}:-} (passed on, never a literal)`);
   }
 
   if (spec.database && env[spec.database]) {
@@ -448,6 +456,14 @@ describe("docker-compose.yml", () => {
       const broken = clone(compose);
       (broken.services.router!.environment as Record<string, string>).INTERNAL_AUTH_SECRET = "x".repeat(40);
       expect(checkApp(broken, "router", variables).join("\n")).toContain("INTERNAL_AUTH_SECRET must be exactly");
+    });
+
+    it("an optional secret dropped or written in", () => {
+      const broken = clone(compose);
+      (broken.services.commerce!.environment as Record<string, string>).STRIPE_SECRET_KEY = "sk_test_literal";
+      expect(checkApp(broken, "commerce", variables).join("\n")).toContain("STRIPE_SECRET_KEY must be exactly");
+      delete (broken.services.commerce!.environment as Record<string, string>).STRIPE_SECRET_KEY;
+      expect(checkApp(broken, "commerce", variables).join("\n")).toContain("STRIPE_SECRET_KEY must be exactly");
     });
 
     it("a published subgraph port, a missing healthcheck, an unknown dependency", () => {

@@ -8,7 +8,7 @@ const BECOME_INSTRUCTOR = operation("mvp", "BecomeInstructor");
 const REFRESH = operation("mvp", "RefreshTokens");
 
 /** Registers a learner through the router, as mvp.graphql does. */
-export async function registerUser(campus: TestCampus, name = "Test Learner"): Promise<TestUser> {
+export async function registerUser(campus: Pick<TestCampus, "gql">, name = "Test Learner"): Promise<TestUser> {
   counter += 1;
   const email = `user${counter}.${Date.now()}@example.com`;
   const password = "a sturdy passphrase";
@@ -19,7 +19,7 @@ export async function registerUser(campus: TestCampus, name = "Test Learner"): P
 }
 
 /** Learner → instructor, then refresh so the token carries the new role (the documented client flow). */
-export async function registerInstructor(campus: TestCampus, name = "Test Instructor"): Promise<TestUser> {
+export async function registerInstructor(campus: Pick<TestCampus, "gql">, name = "Test Instructor"): Promise<TestUser> {
   const user = await registerUser(campus, name);
   const become = await campus.gql(BECOME_INSTRUCTOR, {}, user.accessToken);
   if (become.errors) throw new Error(`becomeInstructor failed: ${JSON.stringify(become.errors)}`);

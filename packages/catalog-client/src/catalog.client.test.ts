@@ -39,7 +39,7 @@ describe("CatalogClient", () => {
     expect(catalog.requests).toHaveLength(0);
   });
 
-  it("fails with CatalogUnavailableError (not a domain error) and logs when catalog is down", async () => {
+  it("fails with CatalogUnavailableError, SERVICE_UNAVAILABLE to a caller with no fallback, and logs", async () => {
     const error = jest.fn();
     const client = new CatalogClient({
       url: () => "http://127.0.0.1:1/graphql",
@@ -48,7 +48,9 @@ describe("CatalogClient", () => {
     });
     const failure = await client.course(new LoaderRegistry(), randomUUID()).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(CatalogUnavailableError);
-    expect((failure as { extensions?: unknown }).extensions).toBeUndefined();
+    expect((failure as { extensions?: { code?: string } }).extensions?.code).toBe("SERVICE_UNAVAILABLE");
+    // the cause goes to the log, not to the client
+    expect((failure as Error).message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|fetch failed/);
     expect(error).toHaveBeenCalledTimes(1);
   });
 

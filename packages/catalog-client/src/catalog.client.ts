@@ -1,4 +1,5 @@
 import { signedIdentityHeaders } from "@campus/auth";
+import { DomainError } from "@campus/errors";
 import { serviceFetch } from "@campus/http";
 import type { Logger } from "@campus/logging";
 import { isUuid, type LoaderRegistry } from "@campus/subgraph";
@@ -31,9 +32,20 @@ export interface CatalogClientOptions {
   logger: Logger;
 }
 
-/** Thrown when catalog cannot answer; services turn it into SERVICE_UNAVAILABLE or fall back. */
-export class CatalogUnavailableError extends Error {
+/**
+ * Thrown when catalog cannot answer (the details are logged where it happens).
+ * Services may fall back on what they know; otherwise the caller gets
+ * SERVICE_UNAVAILABLE, never INTERNAL: nothing was changed and a retry may do.
+ */
+export class CatalogUnavailableError extends DomainError {
   override name = "CatalogUnavailableError";
+
+  constructor() {
+    super(
+      "SERVICE_UNAVAILABLE",
+      "The course catalog cannot be reached right now; nothing was changed, try again shortly",
+    );
+  }
 }
 
 /**
@@ -110,13 +122,13 @@ export class CatalogClient {
       payload = (await response.json()) as EntitiesResponse;
     } catch (error) {
       this.logger.error({ err: error, url, courses: ids.length }, "catalog request failed");
-      throw new CatalogUnavailableError(`catalog did not answer: ${(error as Error).message}`);
+      throw new CatalogUnavailableError();
     }
     const facts = payload.data?.facts;
     const unexpected = payload.errors?.filter((error) => error.path?.[0] !== "modules") ?? [];
     if (unexpected.length > 0 || !Array.isArray(facts) || facts.length !== ids.length) {
       this.logger.error({ errors: payload.errors, url }, "catalog answered _entities with errors");
-      throw new CatalogUnavailableError("catalog could not resolve courses");
+      throw new CatalogUnavailableError();
     }
     return facts.map((course, i) => {
       if (!course) return null;

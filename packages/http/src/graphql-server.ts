@@ -24,6 +24,14 @@ export type Route = (req: IncomingMessage) => Promise<RouteResult>;
  */
 export type WebhookRoute = (req: IncomingMessage, rawBody: string) => Promise<RouteResult>;
 
+/**
+ * Requests under a path prefix, any method, handed over unread (files at
+ * signed URLs): a file is too large to buffer, so the route streams the body
+ * and enforces its own size limit, and proves its caller itself (a signature
+ * in the URL, no router proof).
+ */
+export type StreamRoute = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
 /** A GraphQL request as it arrived, before Apollo sees it. */
 export interface IncomingGraphQLRequest {
   method: string;
@@ -52,6 +60,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext, A = undefined>
   routes?: Record<string, Route>;
   /** Exact paths answering POST with the raw body (see WebhookRoute). */
   webhooks?: Record<string, WebhookRoute>;
+  /** Matched like `routes`, for every method; maxBodyBytes does not apply (see StreamRoute). */
+  streams?: Record<string, StreamRoute>;
   /** Requests with a larger body are refused with 413 before parsing. */
   maxBodyBytes?: number;
   /** How long `close()` waits for in-flight requests before cutting them. */
@@ -87,7 +97,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 const errorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
-function routeFor(routes: Record<string, Route> | undefined, pathname: string): Route | undefined {
+function routeFor<R>(routes: Record<string, R> | undefined, pathname: string): R | undefined {
   if (!routes) return undefined;
   if (routes[pathname]) return routes[pathname];
   const prefix = Object.keys(routes)
@@ -124,6 +134,17 @@ export async function serveGraphQL<TContext extends BaseContext, A = undefined>(
       }
       const result = await webhook(req, rawBody);
       return sendJson(res, result.status, result.body ?? {}, result.headers);
+    }
+    const stream = routeFor(options.streams, url.pathname);
+    if (stream) {
+      try {
+        return await stream(req, res);
+      } catch (error) {
+        if (!res.headersSent) throw error;
+        // a body cut short must not look complete to the client
+        logger.error({ err: error }, "streamed response failed");
+        return void res.destroy();
+      }
     }
     if (url.pathname !== "/graphql" && url.pathname !== "/") {
       return sendJson(res, 404, { error: "not found" });

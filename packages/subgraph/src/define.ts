@@ -17,7 +17,7 @@ import {
   type PrismaRawExecutor,
   type TransactionalPrisma,
 } from "@campus/events";
-import type { Route, WebhookRoute } from "@campus/http";
+import type { Route, StreamRoute, WebhookRoute } from "@campus/http";
 import type { SharedStore } from "@campus/kv";
 import type { Logger } from "@campus/logging";
 import { SUBGRAPHS } from "../../../supergraph";
@@ -118,6 +118,8 @@ export interface Wiring<Services> {
   routes?: Record<string, Route>;
   /** POST endpoints for third parties, checked by their own signatures (e.g. commerce's payment webhooks). */
   webhooks?: Record<string, WebhookRoute>;
+  /** Path prefixes streamed both ways, checked by signed URLs (e.g. `/files/` of @campus/files' disk store). */
+  streams?: Record<string, StreamRoute>;
   /** Background work started once the subgraph listens and stopped before it closes (e.g. reconcilers). */
   background?: { start(): void; stop(): Promise<void> }[];
 }
@@ -129,6 +131,8 @@ export interface SubgraphSpec<Own extends z.ZodRawShape, Prisma extends PrismaCl
   settings?: Own;
   /** Own settings a production process must have (database, Redis, events and the secret are the kit's). */
   requiredInProduction?: (keyof Own & string)[];
+  /** Own settings a deployment passes on when the operator sets them (e.g. a secret only one mode needs). */
+  optionalInProduction?: (keyof Own & string)[];
   /** Makes the subgraph's generated PrismaClient over the database's adapter: `(adapter) => new PrismaClient({ adapter })`. */
   prisma: (adapter: Database["adapter"]) => Prisma;
   graphql: SubgraphGraphQL;
@@ -167,6 +171,8 @@ export interface SubgraphDefinition<Services = unknown> {
   readonly settingsSchema: z.ZodObject<z.ZodRawShape>;
   /** Settings a production process must have. */
   readonly requiredInProduction: string[];
+  /** Settings a production process may have; the deployment files pass them on. */
+  readonly optionalInProduction: string[];
   readonly neighbours: readonly string[];
   readonly permissions: SubgraphPermissions;
   readonly migrationsDir: string;
@@ -198,6 +204,7 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
     name: spec.name,
     settingsSchema: settingsSchema as unknown as z.ZodObject<z.ZodRawShape>,
     requiredInProduction: [databaseUrlSetting(spec.name), "REDIS_URL", ...(spec.requiredInProduction ?? [])],
+    optionalInProduction: spec.optionalInProduction ?? [],
     neighbours,
     permissions: spec.permissions,
     migrationsDir: migrations,
@@ -274,6 +281,7 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
         introspection: config.GRAPHQL_INTROSPECTION,
         routes: wiring.routes,
         webhooks: wiring.webhooks,
+        streams: wiring.streams,
         readinessChecks: {
           // Applied migrations stay applied: once this holds, probes stop re-reading the files.
           migrations: async () =>

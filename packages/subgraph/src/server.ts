@@ -12,6 +12,7 @@ import {
   storableTextPlugin,
   type Route,
   type RunningServer,
+  type StreamRoute,
   type WebhookRoute,
 } from "@campus/http";
 import type { SharedStore } from "@campus/kv";
@@ -40,6 +41,7 @@ export interface SubgraphServerOptions {
   introspection: boolean;
   routes?: Record<string, Route>;
   webhooks?: Record<string, WebhookRoute>;
+  streams?: Record<string, StreamRoute>;
   /** Readiness checks beside the database and the store (migrations); each returns true when healthy. */
   readinessChecks?: Record<string, () => Promise<boolean>>;
   /** Figures shown with readiness (e.g. event lag); they do not decide it. */
@@ -132,6 +134,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
       ...options.routes,
     },
     webhooks: options.webhooks,
+    streams: options.streams,
     authenticate: (request) => {
       const verdict = verifySignedRequest(options.internalAuthSecret, request, request.headers);
       if (verdict.refusal !== undefined) {

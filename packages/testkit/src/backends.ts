@@ -16,7 +16,13 @@ import { deleteKafkaPrefix, kafkaBrokers, kafkaTestPrefix } from "./kafka";
 export interface Backend {
   name: "embedded" | "postgres+redis" | "postgres+redis+kafka";
   /** Creates isolated storage for one Campus boot. */
-  provision(): Promise<{ env: Record<string, string>; store?: SharedStore; release(): Promise<void> }>;
+  provision(): Promise<{
+    env: Record<string, string>;
+    store?: SharedStore;
+    /** The store's key prefix, for a second process (a child the test kills) to open the same store. */
+    storePrefix?: string;
+    release(): Promise<void>;
+  }>;
 }
 
 const embedded: Backend = {
@@ -35,7 +41,8 @@ function postgresAndRedis(postgresUrl: string, redisUrl: string, brokers?: strin
       await admin.end();
       const url = new URL(postgresUrl);
       url.pathname = `/${name}`;
-      const store = new RedisStore(redisUrl, `test:${name}:`);
+      const storePrefix = `test:${name}:`;
+      const store = new RedisStore(redisUrl, storePrefix);
       const topicPrefix = brokers ? kafkaTestPrefix("e2e") : undefined;
       return {
         // one database per boot; each subgraph keeps to its own schema inside it
@@ -47,6 +54,7 @@ function postgresAndRedis(postgresUrl: string, redisUrl: string, brokers?: strin
           REDIS_URL: redisUrl,
         },
         store,
+        storePrefix,
         async release() {
           await store.close();
           if (brokers && topicPrefix) await deleteKafkaPrefix(brokers, topicPrefix);

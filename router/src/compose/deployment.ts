@@ -58,6 +58,7 @@ function subgraphService(definition: SubgraphDefinition): string {
     "KAFKA_BROKERS: kafka:9092",
     `INTERNAL_AUTH_SECRET: ${SHARED_SECRET}`,
     ...own.map((setting) => `${setting}: ${secret(setting, "docs/operations.md")}`),
+    ...definition.optionalInProduction.map((setting) => `${setting}: \${${setting}:-}`),
     ...definition.neighbours.map((neighbour) => `${urlSetting(neighbour)}: ${inCompose(neighbour)}`),
   ];
   const dependsOn = [

@@ -55,6 +55,7 @@ export const subgraph = defineSubgraph({
     CATALOG_TIMEOUT_MS: positiveInt(3000),
   },
   requiredInProduction: ["PAYMENT_PROVIDER", "STRIPE_WEBHOOK_SECRET"],
+  optionalInProduction: ["STRIPE_SECRET_KEY"],
   neighbours: ["catalog"],
   prisma: (adapter) => new PrismaClient({ adapter }),
   graphql: {

@@ -40,6 +40,24 @@ function alreadyDone(error: unknown): void {
   if ((error as { extensions?: { code?: string } }).extensions?.code !== "CONFLICT") throw error;
 }
 
+/**
+ * Runs one resumable unit of the load again when a service it needs did not
+ * answer in time (SERVICE_UNAVAILABLE: nothing was changed). On a busy first
+ * start everything, PGlite included, shares one thread, and a catalog call
+ * can miss its CATALOG_TIMEOUT_MS; that must not end `pnpm dev`.
+ */
+async function patiently<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { extensions?: { code?: string } }).extensions?.code;
+      if (code !== "SERVICE_UNAVAILABLE" || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
 /** Waits until enrollment granted the order (the purchase saga runs on events). */
 async function fulfilled(order: () => Promise<{ status: string }>): Promise<void> {
   for (let waited = 0; waited < 30_000; waited += 50) {
@@ -220,15 +238,17 @@ export async function seedDemoData(
     // (PGlite included) too many at once starve those calls past CATALOG_TIMEOUT_MS
     inBatches(learners, 4, async (learner, index) => {
       for (const course of open.slice(index % 4, (index % 4) + 3)) {
-        checkpoint();
-        const loaders = new LoaderRegistry();
-        const held = await enrollments.viewerEnrollment(learner, loaders, course.id);
-        const enrolled = held ?? (await enrollments.enroll(learner, loaders, course.id));
-        // one registry for the learner's progress in this course: catalog is asked once, not per module
-        for (const moduleId of course.moduleIds.slice(0, index % (course.moduleIds.length + 1))) {
+        await patiently(async () => {
           checkpoint();
-          await enrollments.updateProgress(learner, loaders, enrolled.id, moduleId, true);
-        }
+          const loaders = new LoaderRegistry();
+          const held = await enrollments.viewerEnrollment(learner, loaders, course.id);
+          const enrolled = held ?? (await enrollments.enroll(learner, loaders, course.id));
+          // one registry for the learner's progress in this course: catalog is asked once, not per module
+          for (const moduleId of course.moduleIds.slice(0, index % (course.moduleIds.length + 1))) {
+            checkpoint();
+            await enrollments.updateProgress(learner, loaders, enrolled.id, moduleId, true);
+          }
+        });
       }
       progress("enrollments", (learnersDone += 1), learners.length);
     });
@@ -242,10 +262,12 @@ export async function seedDemoData(
     const placed = await allSettledOrThrow(
       buyers.map(async (buyer, index) => {
         const course = paid[index % paid.length]!;
-        await carts.add(buyer, new LoaderRegistry(), course.id, null).catch(alreadyDone);
-        // the key makes a resumed run find the order an interrupted one placed
+        // the key makes a resumed run (or a retried one) find the order placed before
         const idempotencyKey = `demo-order-${buyer.userId}-${course.id}`;
-        const { order } = await checkout.checkout(buyer, { idempotencyKey, paymentMethod: "pm_card_visa" });
+        const { order } = await patiently(async () => {
+          await carts.add(buyer, new LoaderRegistry(), course.id, null).catch(alreadyDone);
+          return checkout.checkout(buyer, { idempotencyKey, paymentMethod: "pm_card_visa" });
+        });
         progress("orders", index + 1, buyers.length);
         return { buyer, orderId: order.id };
       }),
@@ -253,9 +275,11 @@ export async function seedDemoData(
     const refunded = placed[0];
     if (refunded) {
       await fulfilled(() => orders.get(refunded.buyer, new LoaderRegistry(), refunded.orderId));
-      await refunds
-        .request(refunded.buyer, new LoaderRegistry(), refunded.orderId, null, "Bought the wrong course")
-        .catch(alreadyDone);
+      await patiently(() =>
+        refunds
+          .request(refunded.buyer, new LoaderRegistry(), refunded.orderId, null, "Bought the wrong course")
+          .catch(alreadyDone),
+      );
     }
   };
   await allSettledOrThrow([seedEnrollments(), seedOrders()]);

@@ -60,14 +60,25 @@ export class PaymentReconciler {
     }
     try {
       const stale = await this.orders.unansweredPayments(new Date(now.getTime() - this.options.staleAfterMs), BATCH);
-      for (const payment of stale) await this.payments.reconcile(payment);
+      await this.each(stale, "payment", (payment) => this.payments.reconcile(payment));
       const expired = await this.orders.expiredHolds(now, BATCH);
-      for (const order of expired) await this.payments.expire(order.id);
+      await this.each(expired, "expired order", (order) => this.payments.expire(order.id));
       const refunds = await this.orders.pendingRefunds(now, BATCH);
-      for (const refund of refunds) await this.refunds.submit(refund.id);
+      await this.each(refunds, "refund", (refund) => this.refunds.submit(refund.id));
       return { payments: stale.length, expired: expired.length, refunds: refunds.length };
     } finally {
       await this.store.compareAndSet(lease, this.owner, "released", 1);
+    }
+  }
+
+  /** One item that keeps failing must not hold up the ones after it, sweep after sweep. */
+  private async each<T extends { id: string }>(items: T[], what: string, work: (item: T) => Promise<void>) {
+    for (const item of items) {
+      try {
+        await work(item);
+      } catch (error) {
+        this.logger.error({ err: error, id: item.id }, `could not reconcile a ${what}; next sweep tries again`);
+      }
     }
   }
 

@@ -20,8 +20,9 @@ import type { RefundService } from "./refund.service";
  *
  * Every outcome — the provider's answer to `charge`, a webhook, the
  * reconciler's question — goes through `apply`, which changes a payment only
- * while it is PENDING. So outcomes may arrive twice, late or out of order
- * (a `payment_intent.created` after `succeeded`) and the order ends the same.
+ * while it is PENDING, or once more when money arrives after it FAILED (then
+ * refunded). So outcomes may arrive twice, late or out of order (a
+ * `payment_intent.created` after `succeeded`) and the order ends the same.
  */
 export class PaymentService {
   constructor(
@@ -147,13 +148,20 @@ export class PaymentService {
       this.logger.warn({ providerPaymentId: answer.id }, "provider reported a payment Campus does not know");
       return [];
     }
+    // Most notices confirm what is written already (the webhook after the provider's own answer).
+    // A payment leaves PENDING once and for all, late money aside, so that needs no lock.
+    if (confirmsWhatIsKnown(known, answer)) return [];
     // Order first, then its payment: the same lock order as fulfilment and refunds.
     const order = (await writes.lockOrder(known.orderId))!;
     const payment = (await writes.paymentForUpdate(known.id))!;
     if (answer.id && !payment.providerPaymentId) {
       await writes.updatePayment(payment.id, { providerPaymentId: answer.id, clientSecret: answer.clientSecret });
     }
-    if (payment.status !== "PENDING" || answer.status === "PENDING") return [];
+    if (answer.status === "PENDING") return [];
+    // A FAILED payment can still take money: Stripe leaves a declined intent open, and its
+    // client secret lets the buyer confirm it again with another card.
+    const lateMoney = answer.status === "SUCCEEDED" && payment.status === "FAILED";
+    if (payment.status !== "PENDING" && !lateMoney) return [];
 
     if (answer.status === "SUCCEEDED") {
       await writes.updatePayment(payment.id, { status: "SUCCEEDED" });
@@ -164,7 +172,7 @@ export class PaymentService {
         this.logger.info({ orderId: order.id, number: order.number }, "order paid");
         return [];
       }
-      // Money for an order already closed (its seats are gone): give it back.
+      // Money for an order already closed (declined or expired, its seats gone): give it back.
       await writes.addTimeline(order.id, "LATE_PAYMENT", "payment succeeded after the order was closed");
       const unrefunded = order.items.filter((item) => item.refundId === null);
       return [
@@ -189,4 +197,12 @@ export class PaymentService {
     this.logger.info({ orderId: order.id, failureCode }, "order payment failed");
     return [];
   }
+}
+
+/** True when `answer` would change nothing about `known` (read without a lock; see `applyIn`). */
+function confirmsWhatIsKnown(known: PaymentRow, answer: ProviderPayment): boolean {
+  if (answer.id && !known.providerPaymentId) return false;
+  if (answer.status === "PENDING") return true;
+  if (known.status === "SUCCEEDED") return true;
+  return known.status === "FAILED" && answer.status !== "SUCCEEDED";
 }
