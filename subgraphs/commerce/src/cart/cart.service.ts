@@ -180,11 +180,12 @@ export class CartService {
     }
   }
 
+  /** Read once per request (the registry keeps them): a checkout asks twice, a cart view once. */
   private holdings(userId: string, loaders: LoaderRegistry) {
     return Promise.all([
       this.orders.ownedCourseIds(loaders, userId),
-      this.orders.enrolledCourseIds(userId),
-      this.orders.awaitingPaymentCourseIds(userId),
+      this.orders.enrolledCourseIds(loaders, userId),
+      this.orders.awaitingPaymentCourseIds(loaders, userId),
     ]);
   }
 

@@ -108,21 +108,31 @@ export class OrderRepository {
   }
 
   /** Courses in the user's orders still waiting for their payment. */
-  async awaitingPaymentCourseIds(userId: string): Promise<Set<string>> {
-    const rows = await this.prisma.orderItem.findMany({
-      where: { order: { userId, status: "PENDING_PAYMENT" } },
-      select: { courseId: true },
-    });
-    return new Set(rows.map((row) => row.courseId));
+  awaitingPaymentCourseIds(loaders: LoaderRegistry, userId: string): Promise<Set<string>> {
+    return loaders
+      .get<string, Set<string>>("commerce:awaiting-payment", async (userIds) => {
+        const rows = await this.prisma.orderItem.findMany({
+          where: { order: { userId: { in: [...userIds] }, status: "PENDING_PAYMENT" } },
+          select: { courseId: true, order: { select: { userId: true } } },
+        });
+        return groupByKey(userIds, rows, (row) => row.order.userId).map(
+          (group) => new Set(group.map((row) => row.courseId)),
+        );
+      })
+      .load(userId);
   }
 
   /** Courses the user holds a seat in (enrollment's events, kept in EnrollmentProjection). */
-  async enrolledCourseIds(userId: string): Promise<Set<string>> {
-    const rows = await this.prisma.enrollmentProjection.findMany({
-      where: { userId, status: { in: SEAT_HOLDING } },
-      select: { courseId: true },
-    });
-    return new Set(rows.map((row) => row.courseId));
+  enrolledCourseIds(loaders: LoaderRegistry, userId: string): Promise<Set<string>> {
+    return loaders
+      .get<string, Set<string>>("commerce:enrolled", async (userIds) => {
+        const rows = await this.prisma.enrollmentProjection.findMany({
+          where: { userId: { in: [...userIds] }, status: { in: SEAT_HOLDING } },
+          select: { courseId: true, userId: true },
+        });
+        return groupByKey(userIds, rows, (row) => row.userId).map((group) => new Set(group.map((row) => row.courseId)));
+      })
+      .load(userId);
   }
 
   /** How far the user is in each course they are enrolled in (enrollment's last word). */
