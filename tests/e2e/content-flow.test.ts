@@ -13,7 +13,8 @@ import {
  * operations of schema/operations/learning.graphql as written: an instructor
  * adds an article and a PDF (real bytes PUT to the signed URL, never through
  * GraphQL), a learner enrols, lists the course's content and downloads the
- * PDF; a learner who is not enrolled gets NOT_FOUND.
+ * PDF, completes both, and the module counts in Enrollment.progress; a
+ * learner who is not enrolled gets NOT_FOUND.
  */
 
 const ADD_CONTENT = operation("learning", "AddContent");
@@ -24,6 +25,8 @@ const CREATE_COURSE = operation("mvp", "CreateCourse");
 const ADD_MODULE = operation("mvp", "AddModule");
 const PUBLISH = operation("mvp", "PublishCourse");
 const ENROLL = operation("mvp", "Enroll");
+const COMPLETE_CONTENT = `mutation($contentId: ID!) { completeContent(contentId: $contentId) { moduleCompleted } }`;
+const ENROLLMENT = `query($id: ID!) { enrollment(id: $id) { status progress completedModuleIds } }`;
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n");
 const MARKDOWN = "# Week one\n\n- read this\n- then the slides\n";
@@ -79,7 +82,8 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       expect(ready).toEqual({ id: pdf.content.id, status: "READY", version: 1, sizeBytes: PDF.length });
 
       const learner = await registerUser(campus, "Content Learner");
-      expect((await ok(ENROLL, { courseId }, learner.accessToken)).enroll.status).toBe("ACTIVE");
+      const enrolled = (await ok(ENROLL, { courseId }, learner.accessToken)).enroll;
+      expect(enrolled.status).toBe("ACTIVE");
       // content learns of the enrollment from enrollment's events
       await settleEvents(campus);
 
@@ -103,6 +107,14 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       const download = await fetch(item.download.url);
       expect(download.status).toBe(200);
       expect(Buffer.from(await download.arrayBuffer())).toEqual(PDF);
+
+      // completing the module's content completes the module: enrollment records it from content's event
+      for (const contentId of [article.content.id, pdf.content.id]) {
+        await ok(COMPLETE_CONTENT, { contentId }, learner.accessToken);
+      }
+      await settleEvents(campus);
+      const progress = await ok(ENROLLMENT, { id: enrolled.id }, learner.accessToken);
+      expect(progress.enrollment).toEqual({ status: "COMPLETED", progress: 1, completedModuleIds: [moduleId] });
 
       const stranger = await registerUser(campus, "Not Enrolled");
       const refused = await campus.gql(CONTENT_ITEM, { id: pdf.content.id }, stranger.accessToken);
