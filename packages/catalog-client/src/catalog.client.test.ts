@@ -27,6 +27,19 @@ describe("CatalogClient", () => {
     expect(catalog.requests).toEqual([{ ids: [a.id, unknown, b.id] }]);
   });
 
+  it("asks catalog once for every module a request needs, each with its course's facts", async () => {
+    const client = new CatalogClient({ url: () => catalog.url, secret: SECRET, logger });
+    const course = catalog.add({ status: "DRAFT" });
+    const [first, second] = course.modules;
+    const loaders = new LoaderRegistry();
+    catalog.forgetRequests();
+    const unknown = randomUUID();
+    const results = await Promise.all([first!.id, unknown, second!.id].map((id) => client.module(loaders, id)));
+    const facts = { id: course.id, instructorId: course.instructorId, status: "DRAFT" };
+    expect(results).toEqual([{ id: first!.id, course: facts }, null, { id: second!.id, course: facts }]);
+    expect(catalog.requests).toEqual([{ ids: [first!.id, unknown, second!.id] }]);
+  });
+
   it("signs its requests: catalog refuses a client holding another secret", async () => {
     const client = new CatalogClient({ url: () => catalog.url, secret: "t".repeat(32), logger });
     await expect(client.course(new LoaderRegistry(), catalog.add().id)).rejects.toBeInstanceOf(CatalogUnavailableError);

@@ -16,6 +16,12 @@ export interface CatalogCourse {
   modules: { id: string }[];
 }
 
+/** What content decides on about a module: the course it belongs to, that course's instructor and status. */
+export interface CatalogModule {
+  id: string;
+  course: { id: string; instructorId: string; status: CatalogCourse["status"] };
+}
+
 /** The part of `fetch` the client uses, so tests can hand in a fake. */
 export type FetchLike = (
   url: string,
@@ -59,6 +65,21 @@ const ENTITIES_QUERY = `query($r: [_Any!]!) {
   modules: _entities(representations: $r) { ... on Course { modules { id } } }
 }`;
 
+/** Module is an entity of catalog's (content extends it); its course comes with it. */
+const MODULES_QUERY = `query($r: [_Any!]!) {
+  found: _entities(representations: $r) { ... on Module { id course { id instructor { id } status } } }
+}`;
+
+interface ModulesResponse {
+  data?: {
+    found?: ({
+      id: string;
+      course: { id: string; instructor: { id: string }; status: CatalogCourse["status"] };
+    } | null)[];
+  } | null;
+  errors?: { message: string }[];
+}
+
 type CourseFacts = Omit<CatalogCourse, "modules" | "instructorId"> & { instructor: { id: string } };
 
 interface EntitiesResponse {
@@ -100,13 +121,50 @@ export class CatalogClient {
   /** Courses in the order of `ids` (null where unknown), in a single HTTP call. */
   async courses(ids: readonly string[]): Promise<(CatalogCourse | null)[]> {
     if (ids.length === 0) return [];
-    const body = JSON.stringify({
-      query: ENTITIES_QUERY,
-      variables: { r: ids.map((id) => ({ __typename: "Course", id })) },
+    const payload = await this.entities<EntitiesResponse>(ENTITIES_QUERY, "Course", ids);
+    const facts = payload.data?.facts;
+    const unexpected = payload.errors?.filter((error) => error.path?.[0] !== "modules") ?? [];
+    if (unexpected.length > 0 || !Array.isArray(facts) || facts.length !== ids.length) {
+      this.logger.error({ errors: payload.errors, url: this.options.url() }, "catalog answered _entities with errors");
+      throw new CatalogUnavailableError();
+    }
+    return facts.map((course, i) => {
+      if (!course) return null;
+      const { instructor, ...rest } = course;
+      return { ...rest, instructorId: instructor.id, modules: payload.data?.modules?.[i]?.modules ?? [] };
     });
+  }
+
+  /** One module with its course's facts, or null when catalog does not know it; batched like `course`. */
+  module(loaders: LoaderRegistry, id: string): Promise<CatalogModule | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    return loaders.get<string, CatalogModule | null>("catalog:module", (ids) => this.modules(ids)).load(id);
+  }
+
+  /** Modules in the order of `ids` (null where unknown), in a single HTTP call. */
+  async modules(ids: readonly string[]): Promise<(CatalogModule | null)[]> {
+    if (ids.length === 0) return [];
+    const payload = await this.entities<ModulesResponse>(MODULES_QUERY, "Module", ids);
+    const found = payload.data?.found;
+    if ((payload.errors?.length ?? 0) > 0 || !Array.isArray(found) || found.length !== ids.length) {
+      this.logger.error({ errors: payload.errors, url: this.options.url() }, "catalog answered _entities with errors");
+      throw new CatalogUnavailableError();
+    }
+    return found.map((module) =>
+      module
+        ? {
+            id: module.id,
+            course: { id: module.course.id, instructorId: module.course.instructor.id, status: module.course.status },
+          }
+        : null,
+    );
+  }
+
+  /** Posts one `_entities` query for `ids` of `typename`, signed; any failure to get an answer is CatalogUnavailableError. */
+  private async entities<T>(query: string, typename: string, ids: readonly string[]): Promise<T> {
+    const body = JSON.stringify({ query, variables: { r: ids.map((id) => ({ __typename: typename, id })) } });
     const url = this.options.url();
     const path = new URL(url).pathname;
-    let payload: EntitiesResponse;
     try {
       const response = await this.fetch(url, {
         method: "POST",
@@ -119,21 +177,13 @@ export class CatalogClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      payload = (await response.json()) as EntitiesResponse;
+      return (await response.json()) as T;
     } catch (error) {
-      this.logger.error({ err: error, url, courses: ids.length }, "catalog request failed");
+      this.logger.error(
+        { err: error, url, [typename === "Course" ? "courses" : "modules"]: ids.length },
+        "catalog request failed",
+      );
       throw new CatalogUnavailableError();
     }
-    const facts = payload.data?.facts;
-    const unexpected = payload.errors?.filter((error) => error.path?.[0] !== "modules") ?? [];
-    if (unexpected.length > 0 || !Array.isArray(facts) || facts.length !== ids.length) {
-      this.logger.error({ errors: payload.errors, url }, "catalog answered _entities with errors");
-      throw new CatalogUnavailableError();
-    }
-    return facts.map((course, i) => {
-      if (!course) return null;
-      const { instructor, ...rest } = course;
-      return { ...rest, instructorId: instructor.id, modules: payload.data?.modules?.[i]?.modules ?? [] };
-    });
   }
 }

@@ -19,6 +19,9 @@ export class FakeCatalog {
     catalog.fake = await startFakeSubgraph(secret, ({ query, variables }) => {
       if (!query.includes("_entities")) return { errors: [{ message: "bad request" }] };
       const ids = (variables.r as { id: string }[]).map((representation) => representation.id);
+      if ((variables.r as { __typename: string }[])[0]?.__typename === "Module") {
+        return { data: { found: ids.map((id) => catalog.moduleFacts(id)) } };
+      }
       const facts = (id: string) => {
         const course = catalog.courses.get(id);
         return course ? { ...course, instructor: { id: course.instructorId } } : null;
@@ -41,6 +44,15 @@ export class FakeCatalog {
 
   forgetRequests(): void {
     this.fake!.requests.length = 0;
+  }
+
+  /** A module as catalog's `_entities` answers it: with its course's id, instructor and status. */
+  private moduleFacts(id: string) {
+    for (const course of this.courses.values()) {
+      if (!course.modules.some((module) => module.id === id)) continue;
+      return { id, course: { id: course.id, instructor: { id: course.instructorId }, status: course.status } };
+    }
+    return null;
   }
 
   /** Adds a course (free, published, unlimited, three modules unless told otherwise). */

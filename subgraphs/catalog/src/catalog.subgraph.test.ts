@@ -324,6 +324,30 @@ describe("visibility", () => {
     );
     expect(errorOf(content)).toMatchObject({ code: "FORBIDDEN" });
   });
+
+  it("resolves references to modules with their course, in one batch; unknown ids are null", async () => {
+    const teacher = newInstructor();
+    const draft = await catalog.courses.createCourse(teacher, courseInput("Module Draft") as never);
+    const [module] = [await catalog.courses.addModule(teacher, draft.id, { title: "Only part" })];
+    const published = await publishedCourse(teacher, "Module Published", {}, 2);
+    const modules = await catalog.courses.modulesOf(new LoaderRegistry(), published);
+    const query = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Module { id title course { id status instructor { id } } } } }`;
+    const ids = [module!.id, modules[1]!.id, randomUUID()];
+    const entities = (await ok(anonymous, query, { reps: ids.map((id) => ({ __typename: "Module", id })) }))._entities;
+    expect(entities).toEqual([
+      {
+        id: module!.id,
+        title: "Only part",
+        course: { id: draft.id, status: "DRAFT", instructor: { id: teacher.userId } },
+      },
+      {
+        id: modules[1]!.id,
+        title: "Part 2",
+        course: { id: published.id, status: "PUBLISHED", instructor: { id: teacher.userId } },
+      },
+      null,
+    ]);
+  });
 });
 
 describe("listing", () => {

@@ -9,7 +9,12 @@ import { CourseLearnerRepository } from "./data/course-learner.repository";
 import { CourseRepository } from "./data/course.repository";
 import { ModuleRepository } from "./data/module.repository";
 import { COURSE_LEARNERS_GROUP, courseLearnersHandlers } from "./events/course-learners.consumer";
-import { CourseFieldsResolver, CourseMutationResolver, CourseQueryResolver } from "./graphql/course.resolver";
+import {
+  CourseFieldsResolver,
+  CourseMutationResolver,
+  CourseQueryResolver,
+  ModuleFieldsResolver,
+} from "./graphql/course.resolver";
 import { CategoryService } from "./service/category.service";
 import { CourseService } from "./service/course.service";
 
@@ -22,7 +27,7 @@ export const subgraph = defineSubgraph({
   },
   prisma: (adapter) => new PrismaClient({ adapter }),
   graphql: {
-    resolvers: [CourseQueryResolver, CourseFieldsResolver, CourseMutationResolver],
+    resolvers: [CourseQueryResolver, CourseFieldsResolver, ModuleFieldsResolver, CourseMutationResolver],
     federation: ["@key", "@shareable"],
   },
   permissions: catalogPermissions,
@@ -52,10 +57,12 @@ export const subgraph = defineSubgraph({
       resolvers: [
         new CourseQueryResolver(courses),
         new CourseFieldsResolver(courses),
+        new ModuleFieldsResolver(courses),
         new CourseMutationResolver(courses),
       ],
       references: {
         Course: (ref: { id: string }, ctx: SubgraphContext) => courses.reference(ctx.loaders, ref.id),
+        Module: (ref: { id: string }, ctx: SubgraphContext) => courses.moduleReference(ctx.loaders, ref.id),
       },
       services: { courses, categories, cache },
     };

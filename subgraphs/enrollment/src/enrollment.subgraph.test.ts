@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { signedIdentityHeaders, type Viewer } from "@campus/auth";
+import { contentCompleted } from "@campus/events";
 import { LoaderRegistry } from "@campus/subgraph";
 import { startSubgraph, type SubgraphHarness } from "@campus/testkit";
 import { admin, FakeCatalog, learner } from "@campus/catalog-client/src/fake-catalog";
@@ -83,6 +85,26 @@ describe("enrollment subgraph over HTTP", () => {
     expect((await post(null, query, { r })).data?._entities).toEqual([
       { id: course.id, enrollmentCount: 2, viewerEnrollment: null },
     ]);
+  });
+
+  it("records a module completed through content as progress, and ignores what does not complete one", async () => {
+    const course = catalog.add({ modules: [{ id: randomUUID() }, { id: randomUUID() }] });
+    const viewer = learner();
+    const enrollment = await enroll(viewer, course.id);
+    const completed = (moduleId: string, moduleCompleted: boolean) => {
+      const contentId = randomUUID();
+      const data = { userId: viewer.userId!, courseId: course.id, moduleId, contentId, moduleCompleted };
+      return { topic: contentCompleted.topic, event: contentCompleted.create("/campus/content", contentId, data) };
+    };
+    const progress = async () =>
+      (await harness.services.enrollments.get(viewer, new LoaderRegistry(), enrollment.id))!.progress;
+
+    await harness.publish([completed(course.modules[0]!.id, false), completed(randomUUID(), true)]);
+    expect(await progress()).toBe(0);
+    await harness.publish([completed(course.modules[0]!.id, true)]);
+    expect(await progress()).toBe(0.5);
+    await harness.publish([completed(course.modules[1]!.id, true)]);
+    expect(await progress()).toBe(1);
   });
 
   it("refuses root fields to anonymous callers, and any request without the router's proof with 401", async () => {

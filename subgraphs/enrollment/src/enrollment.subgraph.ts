@@ -6,6 +6,7 @@ import { CourseProjectionRepository } from "./data/course-projection.repository"
 import { PrismaClient } from "./data/enrollment.prisma";
 import { EnrollmentRepository } from "./data/enrollment.repository";
 import { enrollmentPermissions } from "./enrollment.permissions";
+import { CONTENT_PROGRESS_GROUP, contentProgressHandlers } from "./events/content-progress.consumer";
 import { COURSE_PROJECTION_GROUP, courseProjectionHandlers } from "./events/course-projection.consumer";
 import { ORDER_FULFILMENT_GROUP, orderFulfilmentHandlers } from "./events/order-fulfilment.consumer";
 import { CourseEnrollmentResolver, EnrollmentResolver, UserEnrollmentResolver } from "./graphql/enrollment.resolver";
@@ -42,6 +43,7 @@ export const subgraph = defineSubgraph({
     );
     consume(COURSE_PROJECTION_GROUP, courseProjectionHandlers(projection, enrollments));
     consume(ORDER_FULFILMENT_GROUP, orderFulfilmentHandlers(enrollments));
+    consume(CONTENT_PROGRESS_GROUP, contentProgressHandlers(enrollments));
     return {
       resolvers: [
         new EnrollmentResolver(enrollments),

@@ -41,6 +41,16 @@ export class CatalogLoaders {
       .load(courseId);
   }
 
+  /** Modules by id, for other subgraphs' references (content extends Module). */
+  module(loaders: LoaderRegistry, id: string): Promise<ModuleRow | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    return loaders
+      .get<string, ModuleRow | null>("module:byId", async (ids) =>
+        byKey(ids, await this.modules.byIds([...ids]), (row) => row.id),
+      )
+      .load(id);
+  }
+
   category(loaders: LoaderRegistry, id: string): Promise<CategoryRow | null> {
     return loaders
       .get<string, CategoryRow | null>("category:byId", async (ids) =>

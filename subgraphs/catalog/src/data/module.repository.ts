@@ -15,6 +15,10 @@ export class ModuleRepository {
     return this.prisma.module.findMany({ where: { courseId }, orderBy: { position: "asc" } });
   }
 
+  byIds(ids: string[]): Promise<ModuleRow[]> {
+    return this.prisma.module.findMany({ where: { id: { in: ids } } });
+  }
+
   findById(id: string): Promise<ModuleRow | null> {
     return this.prisma.module.findUnique({ where: { id } });
   }

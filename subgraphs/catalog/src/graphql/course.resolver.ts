@@ -68,6 +68,18 @@ export class CourseFieldsResolver {
   }
 }
 
+@Resolver(() => Module)
+export class ModuleFieldsResolver {
+  constructor(private readonly catalog: CourseService) {}
+
+  // Other subgraphs learn a module's course from it (content: who may add to it); the course's own rules apply.
+  @FieldResolver(() => Course, { description: "The course the module belongs to." })
+  async course(@Root() module: ModuleRow, @Ctx() ctx: SubgraphContext) {
+    const course = await this.catalog.reference(ctx.loaders, module.courseId);
+    return course && asCourse(course);
+  }
+}
+
 @Resolver(() => Course)
 export class CourseMutationResolver {
   constructor(private readonly catalog: CourseService) {}

@@ -35,7 +35,8 @@ export class Category {
   slug!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "A part of a course. Content adds contents." })
+@Directive('@key(fields: "id")')
 export class Module {
   @Field(() => ID)
   id!: string;

@@ -95,6 +95,11 @@ export class CourseService {
     return this.loaders.course(loaders, id);
   }
 
+  /** A module for other subgraphs' references (content's `Module.contents`), whatever its course's status. */
+  moduleReference(loaders: LoaderRegistry, id: string): Promise<ModuleRow | null> {
+    return this.loaders.module(loaders, id);
+  }
+
   async listCourses(
     viewer: Viewer,
     first: number | null | undefined,

@@ -4,6 +4,7 @@ import {
   enrollmentCancelled,
   enrollmentCreated,
   purchaseFulfilled,
+  type ContentCompletedData,
   type CourseSnapshot,
   type OrderPaidData,
   type OrderRefundedData,
@@ -152,6 +153,31 @@ export class EnrollmentService {
       emitProgress(emit, locked, updated);
       return updated;
     });
+  }
+
+  /**
+   * Content says a learner completed every READY item of a module (its
+   * `content.completed` event, in the consumer's transaction): recorded as
+   * `updateProgress(…, true)` by the learner would be, decided on catalog's
+   * live module list the same way (unreachable: the consumer retries). No
+   * enrollment, a cancelled one, or a module no longer in the course: nothing.
+   */
+  async moduleCompletedThroughContent(tx: EnrollmentTx, emit: Emit, fact: ContentCompletedData): Promise<void> {
+    if (!fact.moduleCompleted) return;
+    const course = await this.courses.current(new LoaderRegistry(), fact.courseId);
+    const moduleIds = course?.modules.map((module) => module.id) ?? [];
+    if (!moduleIds.includes(fact.moduleId)) return;
+    const writes = new EnrollmentWrites(tx);
+    const found = await writes.findByUserAndCourse(fact.userId, fact.courseId);
+    const locked = found && (await writes.lock(found.id));
+    if (!locked || locked.status === "CANCELLED") return;
+    await writes.markModule(locked.id, fact.moduleId);
+    const progress = computeProgress(await writes.completedModuleIds(locked.id), moduleIds);
+    const updated = await writes.update(locked.id, {
+      progress,
+      ...statusForProgress(progress, locked.completedAt, new Date()),
+    });
+    emitProgress(emit, locked, updated);
   }
 
   /**

@@ -1,0 +1,30 @@
+import {
+  enrollmentCancelled,
+  enrollmentCompleted,
+  enrollmentCreated,
+  enrollmentProgressed,
+  on,
+  type CampusEvent,
+  type HandlerEntry,
+} from "@campus/events";
+import type { ContentTx } from "../data/content.prisma";
+import type { CourseLearnerRepository, LearnerFact } from "../data/course-learner.repository";
+
+export const COURSE_LEARNERS_GROUP = "content.course-learners";
+
+/**
+ * Consumes enrollment's events into CourseLearner, which decides who may see
+ * and download a course's content. Every enrollment event carries the
+ * enrollment's status after the change, so each one is applied the same way.
+ * Eventually consistent: a learner who just enrolled may get NOT_FOUND for a
+ * moment, until the event is applied; a cancel takes access away as quickly.
+ */
+export function courseLearnersHandlers(learners: CourseLearnerRepository): HandlerEntry<ContentTx>[] {
+  const keep = (event: CampusEvent<LearnerFact>, tx: ContentTx) => learners.apply(tx, event.data, new Date(event.time));
+  return [
+    on(enrollmentCreated, keep),
+    on(enrollmentProgressed, keep),
+    on(enrollmentCompleted, keep),
+    on(enrollmentCancelled, keep),
+  ];
+}

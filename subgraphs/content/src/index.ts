@@ -1,0 +1,1 @@
+export { subgraph, type ContentServices } from "./content.subgraph";
