@@ -93,6 +93,10 @@ describe("the embedded runtime", () => {
           `SELECT status::text, count(*) AS n FROM "commerce"."Order" GROUP BY status ORDER BY status`,
         ),
         refunds: await count("commerce", `SELECT status::text, count(*) AS n FROM "commerce"."Refund" GROUP BY status`),
+        contents: await count(
+          "content",
+          `SELECT kind::text, count(*) AS n FROM "content"."ContentItem" WHERE "currentVersion" IS NOT NULL GROUP BY kind`,
+        ),
       };
     }
     const COURSES = 12;
@@ -110,6 +114,8 @@ describe("the embedded runtime", () => {
       // a few paid orders, the first one refunded
       expect(expected.orders).toBe("FULFILLED:2,REFUNDED:1");
       expect(expected.refunds).toBe("SUCCEEDED:1");
+      // every course opens with an article
+      expect(expected.contents).toBe(`ARTICLE:${COURSES}`);
 
       const markerFile = path.join(dataDir, "demo-data.json");
       let campus: TestCampus = await startTestCampus(embedded, {}, { dataDir });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { CatalogServices } from "@campus/catalog";
 import type { CommerceServices } from "@campus/commerce";
+import type { ContentServices } from "@campus/content";
 import { loadConfig } from "@campus/config";
 import { openDatabase, startEmbeddedPostgres, type Database, type PGlite } from "@campus/database";
 import type { EnrollmentServices } from "@campus/enrollment";
@@ -44,6 +45,7 @@ export interface CampusServices {
   catalog: CatalogServices;
   enrollment: EnrollmentServices;
   commerce: CommerceServices;
+  content: ContentServices;
 }
 
 /** One value per subgraph of the list; those of this repository by their names. */

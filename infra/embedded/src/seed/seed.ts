@@ -4,6 +4,7 @@ import type { Role, Viewer } from "@campus/auth";
 import { LoaderRegistry } from "@campus/subgraph";
 import type { Campus } from "../campus";
 import { CATEGORIES, demoCourses, type DemoCourse } from "./catalog-data";
+import { demoArticle } from "./learning-data";
 
 export const DEMO_PASSWORD = "campus-demo-password";
 
@@ -70,7 +71,7 @@ async function fulfilled(order: () => Promise<{ status: string }>): Promise<void
 
 /** What `seedDemoData` reports while it works: a step and how far it got. */
 export type SeedProgress = (
-  step: "accounts" | "categories" | "courses" | "enrollments" | "orders",
+  step: "accounts" | "categories" | "courses" | "content" | "enrollments" | "orders",
   done: number,
   total: number,
 ) => void;
@@ -282,7 +283,34 @@ export async function seedDemoData(
       );
     }
   };
-  await allSettledOrThrow([seedEnrollments(), seedOrders()]);
+  // ---- content: every course opens with an article in its first module ----------
+  const { content } = campus.services.content;
+  let contentDone = 0;
+  const seedContent = async () => {
+    await allSettledOrThrow(
+      instructors.map(async (instructor, k) => {
+        for (const [index, course] of [...courseFor.entries()].sort(([a], [b]) => a - b)) {
+          if (index % instructors.length !== k) continue;
+          const moduleId = course.moduleIds[0];
+          if (moduleId) {
+            await patiently(async () => {
+              checkpoint();
+              const loaders = new LoaderRegistry();
+              // a resumed run finds the article an interrupted one wrote
+              if ((await content.moduleContents(instructor, loaders, moduleId)).length > 0) return;
+              await content.addContent(instructor, loaders, moduleId, {
+                kind: "ARTICLE",
+                ...demoArticle(specs[index]!),
+              });
+            });
+          }
+          progress("content", (contentDone += 1), courseFor.size);
+        }
+      }),
+    );
+  };
+
+  await allSettledOrThrow([seedContent(), seedEnrollments(), seedOrders()]);
 
   if (options.markerFile) {
     mkdirSync(path.dirname(options.markerFile), { recursive: true });
