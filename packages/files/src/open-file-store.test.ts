@@ -22,6 +22,19 @@ describe("openFileStore", () => {
     expect(Object.keys(opened.streams)).toEqual(["/files/"]);
   });
 
+  it("signs disk URLs for FILES_PUBLIC_URL when set, the subgraph's own URL otherwise", async () => {
+    const request = { key: "a/b.pdf", expiresInSeconds: 60 };
+    const own = await openFileStore(loadConfig(schema, {}), options);
+    expect((await own.store.downloadUrl(request)).url).toMatch(/^http:\/\/127\.0\.0\.1:1\/files\/a\/b\.pdf\?/);
+    const behindIngress = await openFileStore(
+      loadConfig(schema, { FILES_PUBLIC_URL: "https://files.campus.example/" }),
+      options,
+    );
+    expect((await behindIngress.store.downloadUrl(request)).url).toMatch(
+      /^https:\/\/files\.campus\.example\/files\/a\/b\.pdf\?/,
+    );
+  });
+
   it("uses S3 when S3_BUCKET is set, and mounts nothing", async () => {
     const opened = await openFileStore(
       loadConfig(schema, {

@@ -38,6 +38,7 @@ export async function openFileStore(settings: FilesSettings, options: OpenFileSt
       accessKeyId: settings.S3_ACCESS_KEY_ID,
       secretAccessKey: settings.S3_SECRET_ACCESS_KEY,
       forcePathStyle: settings.S3_FORCE_PATH_STYLE,
+      publicEndpoint: settings.S3_PUBLIC_ENDPOINT,
     });
     if (options.createBucket) await store.ensureBucket();
     return { store, streams: {} };
@@ -49,7 +50,7 @@ export async function openFileStore(settings: FilesSettings, options: OpenFileSt
   const store = new DiskFileStore({
     root: options.root,
     secret: settings.FILES_SIGNING_SECRET ?? randomBytes(32).toString("base64url"),
-    baseUrl: options.baseUrl,
+    baseUrl: settings.FILES_PUBLIC_URL ? () => settings.FILES_PUBLIC_URL!.replace(/\/$/, "") : options.baseUrl,
     pathPrefix: options.pathPrefix,
   });
   // the handler removes the partial uploads of failed requests; a day-old one is what a crash left

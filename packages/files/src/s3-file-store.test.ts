@@ -46,4 +46,32 @@ describe("S3 presigned URLs", () => {
     const plain = new URL((await store.downloadUrl({ key: "a/b.pdf", expiresInSeconds: 60 })).url);
     expect(plain.searchParams.has("response-content-disposition")).toBe(false);
   });
+
+  it("are signed for the public endpoint when clients reach the server elsewhere", async () => {
+    const behindCompose = new S3FileStore({
+      endpoint: "http://minio:9000",
+      publicEndpoint: "http://localhost:9000",
+      region: "eu-west-1",
+      bucket: "campus-files",
+      accessKeyId: "AKIDEXAMPLE",
+      secretAccessKey: "secret",
+      forcePathStyle: true,
+    });
+    try {
+      const upload = new URL(
+        (
+          await behindCompose.uploadUrl({
+            key: "a/b.pdf",
+            contentType: "application/pdf",
+            sizeBytes: 1,
+            expiresInSeconds: 60,
+          })
+        ).url,
+      );
+      const download = new URL((await behindCompose.downloadUrl({ key: "a/b.pdf", expiresInSeconds: 60 })).url);
+      expect([upload.host, download.host]).toEqual(["localhost:9000", "localhost:9000"]);
+    } finally {
+      await behindCompose.close();
+    }
+  });
 });

@@ -33,6 +33,12 @@ export interface S3FileStoreOptions {
   secretAccessKey?: string;
   /** `endpoint/bucket/key` instead of `bucket.endpoint/key`: what MinIO and s3rver expect. */
   forcePathStyle?: boolean;
+  /**
+   * Where clients reach the server when it is not at `endpoint` (compose: the
+   * services use http://minio:9000, a browser http://localhost:9000). SigV4
+   * signs the host, so URLs are signed for this one.
+   */
+  publicEndpoint?: string;
 }
 
 const isNotFound = (error: unknown) => {
@@ -51,6 +57,8 @@ const isNotFound = (error: unknown) => {
  */
 export class S3FileStore implements FileStore {
   private readonly client: S3Client;
+  /** Signs the URLs clients use: `client` itself unless clients reach the server elsewhere. */
+  private readonly signer: S3Client;
   private readonly bucket: string;
 
   constructor(options: S3FileStoreOptions) {
@@ -58,25 +66,28 @@ export class S3FileStore implements FileStore {
       throw new Error("S3 credentials need both the access key id and the secret access key, or neither");
     }
     this.bucket = options.bucket;
-    this.client = new S3Client({
-      region: options.region,
-      endpoint: options.endpoint,
-      forcePathStyle: options.forcePathStyle ?? false,
-      credentials:
-        options.accessKeyId && options.secretAccessKey
-          ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
-          : undefined,
-      // Otherwise the SDK adds a CRC32 of the (empty) body to every presigned
-      // PUT, and S3 refuses the real upload for not matching it.
-      requestChecksumCalculation: "WHEN_REQUIRED",
-    });
+    const client = (endpoint: string | undefined) =>
+      new S3Client({
+        region: options.region,
+        endpoint,
+        forcePathStyle: options.forcePathStyle ?? false,
+        credentials:
+          options.accessKeyId && options.secretAccessKey
+            ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
+            : undefined,
+        // Otherwise the SDK adds a CRC32 of the (empty) body to every presigned
+        // PUT, and S3 refuses the real upload for not matching it.
+        requestChecksumCalculation: "WHEN_REQUIRED",
+      });
+    this.client = client(options.endpoint);
+    this.signer = options.publicEndpoint ? client(options.publicEndpoint) : this.client;
   }
 
   async uploadUrl(request: UploadRequest): Promise<SignedUpload> {
     assertValidUpload(request);
     const signingDate = new Date();
     const url = await getSignedUrl(
-      this.client,
+      this.signer,
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: request.key,
@@ -102,7 +113,7 @@ export class S3FileStore implements FileStore {
     assertValidDownload(request);
     const signingDate = new Date();
     const url = await getSignedUrl(
-      this.client,
+      this.signer,
       new GetObjectCommand({
         Bucket: this.bucket,
         Key: request.key,
@@ -160,6 +171,7 @@ export class S3FileStore implements FileStore {
 
   async close(): Promise<void> {
     this.client.destroy();
+    if (this.signer !== this.client) this.signer.destroy();
   }
 }
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { CatalogClient } from "@campus/catalog-client";
 import { positiveInt } from "@campus/config";
-import { openFileStore, type FileStore } from "@campus/files";
+import { filesSettingNames, openFileStore, type FileStore } from "@campus/files";
 import { defineSubgraph, type SubgraphContext } from "@campus/subgraph";
 import { contentPermissions } from "./content.permissions";
 import { contentSettings } from "./content.settings";
@@ -28,15 +28,7 @@ export const subgraph = defineSubgraph({
     ...contentSettings,
     CATALOG_TIMEOUT_MS: positiveInt(3000),
   },
-  optionalInProduction: [
-    "FILES_SIGNING_SECRET",
-    "S3_ENDPOINT",
-    "S3_REGION",
-    "S3_BUCKET",
-    "S3_ACCESS_KEY_ID",
-    "S3_SECRET_ACCESS_KEY",
-    "S3_FORCE_PATH_STYLE",
-  ],
+  optionalInProduction: filesSettingNames,
   neighbours: ["catalog"],
   prisma: (adapter) => new PrismaClient({ adapter }),
   graphql: {
