@@ -27,6 +27,7 @@ export const SUBGRAPHS: readonly SubgraphEntry[] = [
   { name: "catalog", port: 4002 },
   { name: "enrollment", port: 4003 },
   { name: "commerce", port: 4004 },
+  { name: "assessment", port: 4006 },
 ];
 
 /** The router's default port; subgraphs take the ports after it. */
