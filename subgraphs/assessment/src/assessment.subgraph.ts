@@ -97,6 +97,7 @@ export const subgraph = defineSubgraph({
       },
       services: { assignments, submissions, gradebooks, files: files.store },
       streams: files.streams,
+      // nothing to run: only the S3 client's keep-alive sockets to release when the subgraph stops
       background: [{ start() {}, stop: () => files.store.close() }],
     };
   },
