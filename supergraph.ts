@@ -28,6 +28,7 @@ export const SUBGRAPHS: readonly SubgraphEntry[] = [
   { name: "enrollment", port: 4003 },
   { name: "commerce", port: 4004 },
   { name: "content", port: 4005 },
+  { name: "assessment", port: 4006 },
 ];
 
 /** The router's default port; subgraphs take the ports after it. */

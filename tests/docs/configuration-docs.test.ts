@@ -302,6 +302,7 @@ describe("docs/configuration.md and .env.example", () => {
         "CATALOG_TIMEOUT_MS: enrollment settings defaults to `3000`, docs/configuration.md does not say so",
         "CATALOG_TIMEOUT_MS: commerce settings defaults to `3000`, docs/configuration.md does not say so",
         "CATALOG_TIMEOUT_MS: content settings defaults to `3000`, docs/configuration.md does not say so",
+        "CATALOG_TIMEOUT_MS: assessment settings defaults to `3000`, docs/configuration.md does not say so",
       ]);
     });
 

@@ -5,6 +5,7 @@ export * from "./contracts/course.events";
 export * from "./contracts/enrollment.events";
 export * from "./contracts/commerce.events";
 export * from "./contracts/content.events";
+export * from "./contracts/assessment.events";
 export * from "./sql";
 export * from "./outbox";
 export * from "./unit-of-work";

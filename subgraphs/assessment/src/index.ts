@@ -1,0 +1,1 @@
+export { subgraph, type AssessmentServices } from "./assessment.subgraph";
