@@ -93,6 +93,14 @@ describe("the embedded runtime", () => {
           `SELECT status::text, count(*) AS n FROM "commerce"."Order" GROUP BY status ORDER BY status`,
         ),
         refunds: await count("commerce", `SELECT status::text, count(*) AS n FROM "commerce"."Refund" GROUP BY status`),
+        assignments: await count(
+          "assessment",
+          `SELECT kind::text, status::text, count(*) AS n FROM "assessment"."Assignment" GROUP BY kind, status ORDER BY kind`,
+        ),
+        submissions: await count(
+          "assessment",
+          `SELECT status::text, count(*) AS n FROM "assessment"."Submission" GROUP BY status ORDER BY status`,
+        ),
         contents: await count(
           "content",
           `SELECT kind::text, count(*) AS n FROM "content"."ContentItem" WHERE "currentVersion" IS NOT NULL GROUP BY kind`,
@@ -116,6 +124,10 @@ describe("the embedded runtime", () => {
       expect(expected.refunds).toBe("SUCCEEDED:1");
       // every course opens with an article
       expect(expected.contents).toBe(`ARTICLE:${COURSES}`);
+      // a quiz in every course, an essay in the first three free ones; of 12 courses 3 are free and
+      // published, so three learners take a quiz (graded at once) and two hand in an essay, one graded
+      expect(expected.assignments).toBe(`ESSAY:PUBLISHED:3,QUIZ:PUBLISHED:${COURSES}`);
+      expect(expected.submissions).toBe("GRADED:4,SUBMITTED:1");
 
       const markerFile = path.join(dataDir, "demo-data.json");
       let campus: TestCampus = await startTestCampus(embedded, {}, { dataDir });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import type { AssessmentServices } from "@campus/assessment";
 import type { CatalogServices } from "@campus/catalog";
 import type { CommerceServices } from "@campus/commerce";
 import type { ContentServices } from "@campus/content";
@@ -46,6 +47,7 @@ export interface CampusServices {
   enrollment: EnrollmentServices;
   commerce: CommerceServices;
   content: ContentServices;
+  assessment: AssessmentServices;
 }
 
 /** One value per subgraph of the list; those of this repository by their names. */

@@ -4,7 +4,7 @@ import type { Role, Viewer } from "@campus/auth";
 import { LoaderRegistry } from "@campus/subgraph";
 import type { Campus } from "../campus";
 import { CATEGORIES, demoCourses, type DemoCourse } from "./catalog-data";
-import { demoArticle } from "./learning-data";
+import { DEMO_ESSAY_TEXT, demoArticle, demoEssay, demoQuiz } from "./learning-data";
 
 export const DEMO_PASSWORD = "campus-demo-password";
 
@@ -71,7 +71,7 @@ async function fulfilled(order: () => Promise<{ status: string }>): Promise<void
 
 /** What `seedDemoData` reports while it works: a step and how far it got. */
 export type SeedProgress = (
-  step: "accounts" | "categories" | "courses" | "content" | "enrollments" | "orders",
+  step: "accounts" | "categories" | "courses" | "content" | "assignments" | "enrollments" | "orders" | "submissions",
   done: number,
   total: number,
 ) => void;
@@ -177,7 +177,10 @@ export async function seedDemoData(
 
   // ---- courses: each instructor's in order, instructors side by side ----------
   let coursesDone = 0;
-  const courseFor = new Map<number, { id: string; moduleIds: string[]; free: boolean; published: boolean }>();
+  const courseFor = new Map<
+    number,
+    { index: number; id: string; moduleIds: string[]; free: boolean; published: boolean }
+  >();
   await allSettledOrThrow(
     instructors.map(async (instructor, k) => {
       const mine = specs
@@ -225,7 +228,7 @@ export async function seedDemoData(
     }
     const published = index % 10 !== 9;
     if (published && status !== "PUBLISHED") await catalog.courses.publishCourse(instructor, courseId);
-    return { id: courseId, moduleIds, free: spec.price.amount === 0, published };
+    return { index, id: courseId, moduleIds, free: spec.price.amount === 0, published };
   }
 
   // ---- enrollments and progress ----------------------------------------------
@@ -310,7 +313,92 @@ export async function seedDemoData(
     );
   };
 
-  await allSettledOrThrow([seedContent(), seedEnrollments(), seedOrders()]);
+  // ---- assignments: a quiz in every course, an essay in the first free ones ----
+  const { assignments, submissions } = campus.services.assessment;
+  const essayCourses = new Set(open.slice(0, 3).map((course) => course.id));
+  const instructorOf = (course: { index: number }) => instructors[course.index % instructors.length]!;
+  let assignmentsDone = 0;
+  const seedAssignments = async () => {
+    await allSettledOrThrow(
+      instructors.map(async (instructor) => {
+        const mine = [...courseFor.values()].filter((course) => instructorOf(course) === instructor);
+        for (const course of mine.sort((a, b) => a.index - b.index)) {
+          await patiently(async () => {
+            checkpoint();
+            const loaders = new LoaderRegistry();
+            // a resumed run finds what an interrupted one created, published or not
+            const existing = await assignments.ofCourse(instructor, loaders, course.id);
+            const spec = specs[course.index]!;
+            const wanted = [
+              { kind: "QUIZ" as const, ...demoQuiz(spec) },
+              ...(essayCourses.has(course.id) ? [{ kind: "ESSAY" as const, ...demoEssay(spec) }] : []),
+            ];
+            for (const input of wanted) {
+              const assignment =
+                existing.find((row) => row.kind === input.kind) ??
+                (await assignments.create(instructor, loaders, course.id, { ...input, maxAttempts: 3 }));
+              await assignments.publish(instructor, loaders, assignment.id);
+            }
+          });
+          progress("assignments", (assignmentsDone += 1), courseFor.size);
+        }
+      }),
+    );
+  };
+
+  await allSettledOrThrow([seedContent(), seedAssignments(), seedEnrollments(), seedOrders()]);
+
+  // ---- submissions: a few learners take a quiz (graded at once) and hand in an essay, one graded ----
+  const submitters = learners.slice(0, 4);
+  let submissionsDone = 0;
+  for (const [index, learner] of submitters.entries()) {
+    // the first course the learner enrolled in above, and the essay course learners 0 and 1 are both in
+    const quizCourse = open[index % 4];
+    const essayCourse = index < 2 ? open[2] : undefined;
+    await patiently(async () => {
+      checkpoint();
+      const quiz = quizCourse && (await learnedAssignment(learner, quizCourse.id, "QUIZ"));
+      if (quizCourse && quiz && (await submissions.ofViewer(learner, new LoaderRegistry(), quiz)).length === 0) {
+        const { questions } = demoQuiz(specs[quizCourse.index]!);
+        // every other learner gets the two-answer question half right: partial credit
+        const answers = questions.map((question, n) => ({
+          question: n,
+          choices: index % 2 === 1 && question.correct.length > 1 ? question.correct.slice(0, 1) : question.correct,
+        }));
+        await submissions.submit(learner, new LoaderRegistry(), quiz.id, { answers });
+      }
+      if (essayCourse) {
+        const essay = await learnedAssignment(learner, essayCourse.id, "ESSAY");
+        const handedIn = await submissions.ofViewer(learner, new LoaderRegistry(), essay);
+        const submission =
+          handedIn[0] ??
+          (await submissions.submit(learner, new LoaderRegistry(), essay.id, { text: DEMO_ESSAY_TEXT })).submission;
+        if (index === 0 && submission.status !== "GRADED") {
+          const grader = instructorOf(essayCourse);
+          await submissions.grade(
+            grader,
+            new LoaderRegistry(),
+            submission.id,
+            17,
+            "Clear plan; say how you will measure it.",
+          );
+        }
+      }
+    });
+    progress("submissions", (submissionsDone += 1), submitters.length);
+  }
+
+  /** The course's assignment once assessment learned (from enrollment's events) that the learner takes part. */
+  async function learnedAssignment(learner: Viewer, courseId: string, kind: "QUIZ" | "ESSAY") {
+    for (let waited = 0; waited < 30_000; waited += 100) {
+      const found = (await assignments.ofCourse(learner, new LoaderRegistry(), courseId)).find(
+        (row) => row.kind === kind,
+      );
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`assessment did not learn within 30 s that a demo learner takes part in ${courseId}`);
+  }
 
   if (options.markerFile) {
     mkdirSync(path.dirname(options.markerFile), { recursive: true });
