@@ -32,6 +32,7 @@ interface Service {
   ports?: unknown[];
   volumes?: unknown[];
   depends_on?: string[] | Record<string, { condition?: string }>;
+  restart?: string;
 }
 interface Compose {
   version?: unknown;
@@ -188,8 +189,18 @@ async function operatorVariables(): Promise<Record<string, string>> {
     POSTGRES_PASSWORD: "compose-test-password",
     PAYMENT_PROVIDER: "mock",
     STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("hex")}`,
+    // the file store of content and assessment: compose's MinIO (docs/operations.md)
+    S3_BUCKET: "campus-files",
+    S3_ENDPOINT: "http://minio:9000",
+    S3_PUBLIC_ENDPOINT: "http://localhost:9000",
+    S3_FORCE_PATH_STYLE: "true",
+    S3_ACCESS_KEY_ID: "campus",
+    S3_SECRET_ACCESS_KEY: randomBytes(24).toString("hex"),
   };
 }
+
+/** A job that runs once and exits (creating MinIO's bucket): waited for by completion, not health. */
+const isOneShot = (service: Service | undefined) => service?.restart === "no";
 
 // ---------------------------------------------------------------------------
 // Checks; each returns the problems found (empty when fine)
@@ -274,8 +285,8 @@ function checkApp(compose: Compose, name: AppName, variables: Record<string, str
 
   const deps = dependencies(service);
   for (const [dependency, condition] of Object.entries(deps)) {
-    if (condition !== "service_healthy")
-      problems.push(`${name}: depends_on ${dependency} must wait for service_healthy`);
+    const expected = isOneShot(compose.services[dependency]) ? "service_completed_successfully" : "service_healthy";
+    if (condition !== expected) problems.push(`${name}: depends_on ${dependency} must wait for ${expected}`);
   }
   if (spec.database && !("postgres" in deps)) problems.push(`${name}: must depend on postgres`);
   if (!("redis" in deps)) problems.push(`${name}: must depend on redis`);
@@ -286,16 +297,18 @@ function checkTopology(compose: Compose): string[] {
   const problems: string[] = [];
   if ("version" in compose) problems.push("docker-compose.yml: the compose spec has no `version:` key");
   const names = Object.keys(compose.services ?? {});
-  for (const expected of ["postgres", "redis", "kafka", "opensearch", ...appNames]) {
+  for (const expected of ["postgres", "redis", "kafka", "opensearch", "minio", "minio-bucket", ...appNames]) {
     if (!names.includes(expected)) problems.push(`service ${expected} is missing`);
   }
   for (const [name, service] of Object.entries(compose.services ?? {})) {
     const test = service.healthcheck?.test;
-    if (!test || service.healthcheck?.disable || (Array.isArray(test) && test[0] === "NONE")) {
-      problems.push(`${name}: has no healthcheck`);
-    }
-    if (service.ports && service.ports.length > 0 && name !== "router") {
-      problems.push(`${name}: publishes ports; only the router may`);
+    const unchecked = !test || service.healthcheck?.disable || (Array.isArray(test) && test[0] === "NONE");
+    if (unchecked && !isOneShot(service)) problems.push(`${name}: has no healthcheck`);
+    const ports = (service.ports ?? []).map(String);
+    // MinIO's S3 API only (presigned URLs are used by clients directly); never its console
+    const allowed = name === "router" ? ports : name === "minio" ? ["9000:9000"] : [];
+    if (ports.some((mapping) => !allowed.includes(mapping))) {
+      problems.push(`${name}: publishes ${ports.join(", ")}; only the router and MinIO's S3 API (9000) may`);
     }
     for (const dependency of Object.keys(dependencies(service))) {
       if (!names.includes(dependency)) problems.push(`${name}: depends_on names ${dependency}, which is not a service`);
@@ -375,7 +388,7 @@ describe("docker-compose.yml", () => {
     variables = await operatorVariables();
   });
 
-  it("has the expected services, every one with a healthcheck; only the router publishes ports", () => {
+  it("has the expected services, every one with a healthcheck; only the router and MinIO's S3 API publish ports", () => {
     expect(checkTopology(compose)).toEqual([]);
   });
 
@@ -385,6 +398,29 @@ describe("docker-compose.yml", () => {
 
   it("wires the router and enrollment to the right services and ports", () => {
     expect(checkWiring(compose, variables)).toEqual([]);
+  });
+
+  it("keeps the files of every subgraph with a file store in MinIO, once its bucket exists", () => {
+    const keepers = definitions.filter((definition) => "S3_BUCKET" in definition.settingsSchema.shape);
+    expect(keepers.map((definition) => definition.name).sort()).toEqual(["assessment", "content"]);
+    for (const { name } of keepers) {
+      const service = compose.services[name]!;
+      expect(environment(service, variables)).toMatchObject({
+        S3_BUCKET: variables.S3_BUCKET,
+        S3_ENDPOINT: "http://minio:9000",
+        S3_PUBLIC_ENDPOINT: "http://localhost:9000",
+      });
+      expect(dependencies(service)["minio-bucket"]).toBe("service_completed_successfully");
+    }
+    const minio = environment(compose.services.minio!, variables);
+    expect([minio.MINIO_ROOT_USER, minio.MINIO_ROOT_PASSWORD]).toEqual([
+      variables.S3_ACCESS_KEY_ID,
+      variables.S3_SECRET_ACCESS_KEY,
+    ]);
+    expect(environment(compose.services["minio-bucket"]!, variables).S3_BUCKET).toBe(variables.S3_BUCKET);
+    for (const missing of ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"]) {
+      expect(() => environment(compose.services.minio!, { ...variables, [missing]: "" })).toThrow(missing);
+    }
   });
 
   it("refuses to start without the operator's secrets", () => {
@@ -473,7 +509,7 @@ describe("docker-compose.yml", () => {
       (broken.services.enrollment!.depends_on as Record<string, unknown>).ghost = { condition: "service_healthy" };
       expect(checkTopology(broken)).toEqual([
         "redis: has no healthcheck",
-        "catalog: publishes ports; only the router may",
+        "catalog: publishes 4002:4002; only the router and MinIO's S3 API (9000) may",
         "enrollment: depends_on names ghost, which is not a service",
       ]);
     });

@@ -40,6 +40,8 @@ const healthcheck = (port: number, route: string) => `healthcheck:
   retries: 6
   start_period: 30s`;
 
+const keepsFiles = (definition: SubgraphDefinition) => "S3_BUCKET" in definition.settingsSchema.shape;
+
 const inCompose = (name: string) => `http://${name}:${defaultPort(name)}/graphql`;
 
 function subgraphService(definition: SubgraphDefinition): string {
@@ -66,6 +68,8 @@ function subgraphService(definition: SubgraphDefinition): string {
     "redis: *redis-ready",
     "kafka: *kafka-ready",
     ...definition.neighbours.map((neighbour) => `${neighbour}:\n  condition: service_healthy`),
+    // a subgraph that keeps files (its settings include the file store's) starts once MinIO has the bucket
+    ...(keepsFiles(definition) ? ["minio-bucket:\n  condition: service_completed_successfully"] : []),
   ];
   return `${name}:
   <<: *campus-app
