@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { GraphQLResolverMap } from "@apollo/subgraph";
 import { booleanFlag, commonEnv, configError, optionalUrlSetting, port, z } from "@campus/config";
 import {
@@ -102,6 +105,12 @@ export interface SubgraphKit<Own, Prisma, TX> {
   secret: string;
   /** Where the embedded runtime keeps files (generated keys); unset for a process with no data directory. */
   dataDir?: string;
+  /**
+   * Where this subgraph keeps uploaded files (the disk file store):
+   * `<dataDir>/files/<name>`; without a data directory (tests, in-memory
+   * runs) a temporary directory, removed when the subgraph stops.
+   */
+  filesDir: string;
   /** This subgraph's own base URL (http://host:port), once it listens; throws before. */
   ownUrl(): string;
 }
@@ -242,6 +251,8 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
       };
       // known once the server listens (after wire), read by what wire set up
       const listening: { url?: string } = {};
+      const scratch = runtime.dataDir ? undefined : mkdtempSync(path.join(os.tmpdir(), `campus-${spec.name}-files-`));
+      const filesDir = scratch ?? path.join(runtime.dataDir!, "files", spec.name);
       const wiring = await spec.wire({
         name: spec.name,
         config,
@@ -254,6 +265,7 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
         neighbourUrl,
         secret: runtime.secret,
         dataDir: runtime.dataDir,
+        filesDir,
         ownUrl: () => {
           if (!listening.url) throw new Error(`${spec.name} is not listening yet`);
           return listening.url;
@@ -303,6 +315,7 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
           await server.close();
           await events.stop();
           await prisma.$disconnect();
+          if (scratch) rmSync(scratch, { recursive: true, force: true });
         },
       };
     },

@@ -312,6 +312,101 @@ describe("assessment subgraph over HTTP", () => {
     });
   });
 
+  it("sweeps FILE submissions whose upload never completed after the retention, with their files; the attempt stays free", async () => {
+    const { course, instructor } = newCourse();
+    const [ada, bob, cy] = [learner(), learner(), learner()];
+    for (const viewer of [ada, bob, cy]) await enrol(viewer, course.id);
+    const { id } = await published(instructor, course.id, { kind: "FILE", maxPoints: 10 });
+    const bytes = Buffer.from("%PDF-1.4 draft\n");
+    const { sweeper, files } = harness.services;
+    type Upload = { url: string; headers: { name: string; value: string }[] };
+    const put = async (upload: Upload) => {
+      const headers = Object.fromEntries(upload.headers.map((h) => [h.name, h.value]));
+      expect((await fetch(upload.url, { method: "PUT", headers, body: bytes })).status).toBeLessThan(300);
+    };
+    const start = async (viewer: Viewer) => {
+      const file = { name: "draft.pdf", contentType: "application/pdf", sizeBytes: bytes.length };
+      const { submitAssignment } = await must(viewer, SUBMIT, { a: id, i: { file } });
+      return submitAssignment as { submission: { id: string; attempt: number; status: string }; upload: Upload };
+    };
+    const row = async (submissionId: string) =>
+      (
+        await harness.db.query<{ status: string; key: string }>(
+          `SELECT "status", "fileKey" AS key FROM "assessment"."Submission" WHERE "id" = $1::uuid`,
+          [submissionId],
+        )
+      )[0];
+
+    const age = (submissionId: string) =>
+      harness.db.query(
+        `UPDATE "assessment"."Submission" SET "createdAt" = now() - interval '25 hours' WHERE "id" = $1::uuid`,
+        [submissionId],
+      );
+    // ada uploaded and never completed, a day and an hour ago; bob asked a day ago and again just now; cy completed
+    const abandoned = await start(ada);
+    await put(abandoned.upload);
+    const abandonedKey = (await row(abandoned.submission.id))!.key;
+    await age(abandoned.submission.id);
+    const first = await start(bob);
+    await age(first.submission.id);
+    const fresh = await start(bob);
+    expect(fresh.submission.id).toBe(first.submission.id);
+    await put(fresh.upload);
+    const done = await start(cy);
+    await put(done.upload);
+    await must(cy, COMPLETE, { s: done.submission.id });
+    const doneKey = (await row(done.submission.id))!.key;
+    // a file whose submission is gone, and one whose key the subgraph never makes
+    const stray = `submissions/${id}/${randomUUID()}`;
+    const foreign = `submissions/${id}/notes.txt`;
+    for (const key of [stray, foreign]) {
+      await put(
+        await files.uploadUrl({ key, contentType: "text/plain", sizeBytes: bytes.length, expiresInSeconds: 60 }),
+      );
+    }
+
+    const now = await sweeper.sweep(new Date());
+    expect(now.submissions).toBeGreaterThanOrEqual(1);
+    expect(await row(abandoned.submission.id)).toBeUndefined();
+    expect(await files.stat(abandonedKey)).toBeNull();
+    expect(await row(fresh.submission.id)).toMatchObject({ status: "PENDING_UPLOAD" });
+    expect(await row(done.submission.id)).toMatchObject({ status: "SUBMITTED" });
+    for (const key of [doneKey, stray, foreign]) expect([key, await files.stat(key)]).toEqual([key, expect.anything()]);
+    // the swept submission cannot be completed any more
+    expect(codeOf(await harness.gql(ada, COMPLETE, { s: abandoned.submission.id }))?.code).toBe("NOT_FOUND");
+
+    // it was never an attempt: ada starts over with attempt 1, a new submission, and it counts
+    const again = await start(ada);
+    expect(again.submission).toMatchObject({ attempt: 1, status: "PENDING_UPLOAD" });
+    expect(again.submission.id).not.toBe(abandoned.submission.id);
+    await put(again.upload);
+    expect((await must(ada, COMPLETE, { s: again.submission.id })).completeSubmissionUpload).toMatchObject({
+      status: "SUBMITTED",
+      attempt: 1,
+    });
+
+    // a day later bob's is old too; his completion and the sweep race, and only one of them wins
+    const later = new Date(Date.now() + 25 * 3_600_000);
+    const [completed] = await Promise.all([
+      harness.gql(bob, COMPLETE, { s: fresh.submission.id }),
+      sweeper.sweep(later),
+    ]);
+    const freshKey = `submissions/${id}/${fresh.submission.id}`;
+    if (completed.errors) {
+      expect(await row(fresh.submission.id)).toBeUndefined();
+      expect(await files.stat(freshKey)).toBeNull();
+    } else {
+      expect(completed.data.completeSubmissionUpload).toMatchObject({ status: "SUBMITTED", attempt: 1 });
+      expect(await row(fresh.submission.id)).toMatchObject({ status: "SUBMITTED" });
+      expect(await files.stat(freshKey)).not.toBeNull();
+    }
+    expect(await files.stat(stray)).toBeNull();
+    expect(await files.stat(foreign)).not.toBeNull();
+    expect(await files.stat(doneKey)).not.toBeNull();
+    const counted = await must(instructor, SUBMISSIONS, { id });
+    expect(counted.assignment.submissions.totalCount).toBe(completed.errors ? 2 : 3);
+  });
+
   it("lets the course's instructor grade and re-grade an essay, within maxPoints; never a learner", async () => {
     const { course, instructor } = newCourse();
     const ada = learner();

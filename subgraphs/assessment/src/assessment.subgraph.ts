@@ -1,4 +1,3 @@
-import path from "node:path";
 import { CatalogClient } from "@campus/catalog-client";
 import { positiveInt, z } from "@campus/config";
 import { filesEnv, filesSettingNames, openFileStore, type FileStore } from "@campus/files";
@@ -17,6 +16,7 @@ import { AssignmentService } from "./service/assignment.service";
 import { CourseAccess } from "./service/course.access";
 import { GradebookService } from "./service/gradebook.service";
 import { SubmissionService } from "./service/submission.service";
+import { SubmissionSweeper } from "./service/submission.sweeper";
 
 /** Media types: what the file store will sign as a Content-Type (lower case, no parameters). */
 const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/;
@@ -38,6 +38,10 @@ export const subgraph = defineSubgraph({
       .refine((types) => types.length > 0 && types.every((type) => MEDIA_TYPE.test(type)), {
         message: "must be comma-separated media types, e.g. application/pdf,text/plain",
       }),
+    /** A FILE submission still PENDING_UPLOAD this long after its upload was asked for is deleted, its file with it. */
+    SUBMISSION_ORPHAN_RETENTION_HOURS: positiveInt(24),
+    /** How often the sweep of such submissions runs. */
+    SUBMISSION_SWEEP_INTERVAL_SECONDS: positiveInt(600),
     CATALOG_TIMEOUT_MS: positiveInt(3000),
   },
   optionalInProduction: filesSettingNames,
@@ -51,7 +55,7 @@ export const subgraph = defineSubgraph({
   },
   permissions: assessmentPermissions,
 
-  async wire({ config, prisma, logger, work, consume, neighbourUrl, secret, ownUrl, dataDir }) {
+  async wire({ config, prisma, logger, work, consume, neighbourUrl, secret, ownUrl, filesDir }) {
     const catalog = new CatalogClient({
       url: () => neighbourUrl("catalog"),
       secret,
@@ -59,7 +63,7 @@ export const subgraph = defineSubgraph({
       logger,
     });
     const files = await openFileStore(config, {
-      root: path.join(dataDir ?? config.DATA_DIR, "files", "assessment"),
+      root: filesDir,
       baseUrl: ownUrl,
       createBucket: config.NODE_ENV !== "production",
     });
@@ -75,6 +79,17 @@ export const subgraph = defineSubgraph({
       contentTypes: config.SUBMISSION_FILE_TYPES,
     });
     const gradebooks = new GradebookService(assignmentRows, submissionRows, learners, access);
+    const sweeper = new SubmissionSweeper(
+      work,
+      submissionRows,
+      learners,
+      files.store,
+      {
+        retentionMs: config.SUBMISSION_ORPHAN_RETENTION_HOURS * 3_600_000,
+        intervalMs: config.SUBMISSION_SWEEP_INTERVAL_SECONDS * 1000,
+      },
+      logger,
+    );
     consume(COURSE_LEARNERS_GROUP, courseLearnersHandlers(learners));
 
     return {
@@ -89,10 +104,10 @@ export const subgraph = defineSubgraph({
         Course: (ref: { id: string }) => ({ id: ref.id }),
         User: (ref: { id: string }) => ({ id: ref.id }),
       },
-      services: { assignments, submissions, gradebooks, files: files.store },
+      services: { assignments, submissions, gradebooks, sweeper, files: files.store },
       streams: files.streams,
-      // nothing to run: only the S3 client's keep-alive sockets to release when the subgraph stops
-      background: [{ start() {}, stop: () => files.store.close() }],
+      // the store's S3 sockets close after the sweep stopped using them
+      background: [sweeper, { start() {}, stop: () => files.store.close() }],
     };
   },
 });
@@ -101,5 +116,6 @@ export type AssessmentServices = {
   assignments: AssignmentService;
   submissions: SubmissionService;
   gradebooks: GradebookService;
+  sweeper: SubmissionSweeper;
   files: FileStore;
 };

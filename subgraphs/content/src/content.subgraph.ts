@@ -1,6 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { CatalogClient } from "@campus/catalog-client";
 import { positiveInt } from "@campus/config";
 import { filesSettingNames, openFileStore, type FileStore } from "@campus/files";
@@ -39,17 +36,15 @@ export const subgraph = defineSubgraph({
   },
   permissions: contentPermissions,
 
-  async wire({ config, prisma, logger, work, consume, neighbourUrl, secret, dataDir, ownUrl }) {
+  async wire({ config, prisma, logger, work, consume, neighbourUrl, secret, filesDir, ownUrl }) {
     const catalog = new CatalogClient({
       url: () => neighbourUrl("catalog"),
       secret,
       timeoutMs: config.CATALOG_TIMEOUT_MS,
       logger,
     });
-    // a process without a data directory (the test harness) keeps its files in a temporary one
-    const root = path.join(dataDir ?? mkdtempSync(path.join(os.tmpdir(), "campus-content-")), "files", "content");
     const files = await openFileStore(config, {
-      root,
+      root: filesDir,
       baseUrl: ownUrl,
       createBucket: config.NODE_ENV !== "production",
     });

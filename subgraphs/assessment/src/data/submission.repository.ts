@@ -55,6 +55,29 @@ export class SubmissionRepository {
     });
   }
 
+  /**
+   * FILE submissions still PENDING_UPLOAD since before `before`, oldest first,
+   * keyset-paged on (createdAt, id): what the sweep removes.
+   */
+  pendingBefore(before: Date, take: number, after?: Keyset) {
+    const where = { status: "PENDING_UPLOAD" as const, createdAt: { lt: before } };
+    return this.prisma.submission.findMany({
+      where: after ? { AND: [where, keysetAfter("createdAt", after, "asc")] } : where,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: { id: true, courseId: true, learnerId: true, createdAt: true },
+      take,
+    });
+  }
+
+  /** The stored file keys of these submissions that still exist, for the sweep's stray files. */
+  async fileKeysOf(ids: string[]): Promise<Set<string>> {
+    const rows = await this.prisma.submission.findMany({
+      where: { id: { in: ids.filter(isUuid) } },
+      select: { fileKey: true },
+    });
+    return new Set(rows.flatMap((row) => (row.fileKey ? [row.fileKey] : [])));
+  }
+
   /** Who has a counted submission in the course. */
   async submittersOf(courseId: string): Promise<string[]> {
     const rows = await this.prisma.submission.findMany({

@@ -23,6 +23,11 @@ export class SubmissionWrites {
     return this.tx.submission.update({ where: { id }, data });
   }
 
+  /** The sweep's: only a PENDING_UPLOAD row, never an attempt, so no attempt number changes. */
+  async delete(id: string): Promise<void> {
+    await this.tx.submission.delete({ where: { id } });
+  }
+
   /** Locks the submission until commit (grading twice at once applies one grade after the other). */
   async lock(id: string): Promise<SubmissionRow | null> {
     await this.tx.$queryRaw`SELECT 1 FROM "assessment"."Submission" WHERE "id" = ${id}::uuid FOR UPDATE`;

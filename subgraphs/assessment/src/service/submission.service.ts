@@ -2,7 +2,7 @@ import type { Viewer } from "@campus/auth";
 import { badInput, conflict, forbidden, notFound } from "@campus/errors";
 import type { UnitOfWork } from "@campus/events";
 import type { FileStore, SignedUpload } from "@campus/files";
-import { decodeCursor, pageSize, readableText, toConnection, type LoaderRegistry } from "@campus/subgraph";
+import { decodeCursor, isUuid, pageSize, readableText, toConnection, type LoaderRegistry } from "@campus/subgraph";
 import type { AssessmentTx, AssignmentRow, SubmissionRow } from "../data/assessment.prisma";
 import type { AssignmentRepository } from "../data/assignment.repository";
 import type { CourseLearnerRepository } from "../data/course-learner.repository";
@@ -73,14 +73,15 @@ export class SubmissionService {
       const base = { assignmentId: assignment.id, courseId: assignment.courseId, learnerId, attempt };
 
       if (checked.kind === "FILE") {
-        // one upload in waiting per learner: asking again replaces its declaration and URL
+        // one upload in waiting per learner: asking again replaces its declaration and URL,
+        // and renews it (the sweep counts a pending upload's age from createdAt)
         const file = {
           fileName: checked.file.name,
           fileType: checked.file.contentType,
           fileSize: checked.file.sizeBytes,
         };
         const pending = await writes.pendingUpload(assignment.id, learnerId);
-        if (pending) return writes.update(pending.id, { ...file, attempt });
+        if (pending) return writes.update(pending.id, { ...file, attempt, createdAt: now });
         const created = await writes.create({ ...base, ...file, status: "PENDING_UPLOAD" });
         return writes.update(created.id, { fileKey: fileKeyOf(created) });
       }
@@ -133,7 +134,9 @@ export class SubmissionService {
       if (!(await this.learners.lockTakingPart(tx, found.learnerId, found.courseId))) throw notFound("Submission");
       const writes = new SubmissionWrites(tx);
       const pending = await writes.lock(found.id);
-      if (pending?.status !== "PENDING_UPLOAD") return pending!;
+      // gone: the sweep removed it (its retention passed) before this lock
+      if (!pending) throw notFound("Submission");
+      if (pending.status !== "PENDING_UPLOAD") return pending;
       const attempt = (await writes.countedAttempts(assignment.id, found.learnerId)) + 1;
       if (attempt > assignment.maxAttempts) throw exhausted(assignment);
       const now = new Date();
@@ -176,7 +179,8 @@ export class SubmissionService {
     return this.work.run(async (tx, emit) => {
       const writes = new SubmissionWrites(tx);
       const current = await writes.lock(found.id);
-      if (current?.status === "PENDING_UPLOAD") {
+      if (!current) throw notFound("Submission");
+      if (current.status === "PENDING_UPLOAD") {
         throw conflict("The file of this submission is not uploaded yet", { reason: "NOT_SUBMITTED" });
       }
       const graded = await writes.update(found.id, {
@@ -186,7 +190,7 @@ export class SubmissionService {
         gradedAt: new Date(),
         gradedBy: viewer.userId,
       });
-      emitGraded(emit, assignment, graded, current!.status === "GRADED");
+      emitGraded(emit, assignment, graded, current.status === "GRADED");
       return graded;
     });
   }
@@ -243,8 +247,25 @@ export class SubmissionService {
   }
 }
 
-/** Where a FILE submission's file is stored. */
-export const fileKeyOf = (submission: SubmissionRow) => `submissions/${submission.assignmentId}/${submission.id}`;
+/** Every FILE submission's file is stored under this prefix (content's are under `courses/`). */
+export const FILE_PREFIX = "submissions/";
+
+/**
+ * Where a FILE submission's file is stored. Set in the transaction that
+ * creates the row, before any upload URL exists, so a stored file no row
+ * names has lost its submission.
+ */
+export const fileKeyOf = (submission: Pick<SubmissionRow, "assignmentId" | "id">) =>
+  `${FILE_PREFIX}${submission.assignmentId}/${submission.id}`;
+
+/** The submission id in a key fileKeyOf made; undefined for any other key. */
+export function submissionIdOfKey(key: string): string | undefined {
+  const [prefix, assignmentId, id, ...rest] = key.split("/");
+  if (`${prefix}/` !== FILE_PREFIX || rest.length > 0 || !isUuid(assignmentId ?? "") || !isUuid(id ?? "")) {
+    return undefined;
+  }
+  return id;
+}
 
 /** Late: submitted after the due date. Allowed, and flagged. */
 export const isLate = (assignment: AssignmentRow, at: Date) => assignment.dueAt !== null && at > assignment.dueAt;
