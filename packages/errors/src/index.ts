@@ -94,6 +94,19 @@ function isClientRequestError(error: unknown): boolean {
 }
 
 /**
+ * Prisma's own "the database is too busy" errors: no connection within the
+ * pool timeout (P2024), a transaction that could not start or outlived its
+ * timeout (P2028). The database rolled back whatever the request began, and
+ * a retry may succeed: SERVICE_UNAVAILABLE, not INTERNAL.
+ */
+const DATABASE_BUSY = new Set(["P2024", "P2028"]);
+
+function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && DATABASE_BUSY.has(code);
+}
+
+/**
  * Apollo Server `formatError`: known errors keep their message and code,
  * everything else is logged in full and reaches the client as INTERNAL, so no
  * stack, SQL or driver text ever leaves the process.
@@ -119,6 +132,14 @@ export function createErrorFormatter(logger: Logger, options: ErrorFormatterOpti
         ...(formatted.locations ? { locations: formatted.locations } : {}),
         ...(formatted.path ? { path: formatted.path } : {}),
         extensions: { ...extensions, code: domain?.code ?? code },
+      };
+    }
+    if (isDatabaseBusy(original)) {
+      logger.warn({ err: original, path: formatted.path }, "database too busy for this request");
+      return {
+        message: "The service is busy; nothing was changed, try again shortly",
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code: "SERVICE_UNAVAILABLE" },
       };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error");

@@ -66,9 +66,6 @@ export class MockPaymentProvider implements PaymentProvider {
       throw new ProviderRequestError(`No such PaymentMethod: '${input.paymentMethod}'`, "resource_missing");
     }
     const id = `pi_mock_${randomBytes(12).toString("hex")}`;
-    const claimed = await this.options.store.setIfAbsent(this.key("idem", input.idempotencyKey), id, DAY_MS);
-    if (!claimed) return this.replay(input.idempotencyKey);
-
     const intent: StripePaymentIntentLike = {
       id,
       status: card.outcome === "declined" ? "requires_payment_method" : "succeeded",
@@ -78,10 +75,16 @@ export class MockPaymentProvider implements PaymentProvider {
       metadata: input.metadata,
       last_payment_error: card.declineCode ? { code: "card_declined", decline_code: card.declineCode } : null,
     };
-    await this.save(intent);
-    if (card.outcome === "succeeds") await this.options.store.addToSet(this.key("charges"), id, 30 * DAY_MS);
+    // The key's claim holds the whole intent: a process killed right after it still left the charge
+    // decided, and the next request with the key writes down what is missing (see `replay`).
+    const claimed = await this.options.store.setIfAbsent(
+      this.key("idem", input.idempotencyKey),
+      JSON.stringify(intent),
+      DAY_MS,
+    );
+    if (!claimed) return this.replay(input.idempotencyKey);
+    await this.record(intent);
     if (card.outcome === "lost") {
-      await this.options.store.addToSet(this.key("charges"), id, 30 * DAY_MS);
       throw new ProviderUnavailableError("mock provider: the answer was lost (pm_card_visa_campusTimeout)");
     }
     this.notify("payment_intent.created", { ...intent, status: "requires_confirmation", last_payment_error: null });
@@ -109,21 +112,23 @@ export class MockPaymentProvider implements PaymentProvider {
     if (intent.status !== "succeeded") {
       throw new ProviderRequestError("This PaymentIntent has not succeeded", "charge_not_refundable");
     }
-    const id = `re_mock_${randomBytes(12).toString("hex")}`;
-    if (!(await this.options.store.setIfAbsent(this.key("idem", input.idempotencyKey), id, DAY_MS))) {
-      const existing = await this.options.store.get(this.key("idem", input.idempotencyKey));
-      const stored = existing ? await this.options.store.get(this.key("refund", existing)) : null;
-      if (!stored) throw new ProviderUnavailableError("mock provider: concurrent request with this idempotency key");
-      return fromStripeRefund(JSON.parse(stored) as StripeRefundLike);
-    }
     const refund: StripeRefundLike = {
-      id,
+      id: `re_mock_${randomBytes(12).toString("hex")}`,
       status: "succeeded",
       amount: input.amount,
       payment_intent: intent.id,
       metadata: input.metadata,
     };
-    await this.options.store.set(this.key("refund", id), JSON.stringify(refund), 30 * DAY_MS);
+    const idem = this.key("idem", input.idempotencyKey);
+    if (!(await this.options.store.setIfAbsent(idem, JSON.stringify(refund), DAY_MS))) {
+      const claimed = await this.options.store.get(idem);
+      if (!claimed) throw new ProviderUnavailableError("mock provider: concurrent request with this idempotency key");
+      const first = JSON.parse(claimed) as StripeRefundLike;
+      // written down now if the first request died between its claim and its record
+      await this.options.store.setIfAbsent(this.key("refund", first.id), claimed, 30 * DAY_MS);
+      return fromStripeRefund(first);
+    }
+    await this.options.store.set(this.key("refund", refund.id), JSON.stringify(refund), 30 * DAY_MS);
     this.notify("refund.created", refund);
     return fromStripeRefund(refund);
   }
@@ -146,15 +151,27 @@ export class MockPaymentProvider implements PaymentProvider {
     await Promise.allSettled([...this.deliveries]);
   }
 
-  /** Stripe answers a repeated idempotency key with the first request's result. */
+  /**
+   * Stripe answers a repeated idempotency key with the first request's
+   * result, as it stands now. What the first request decided is in the key's
+   * claim; if it died before writing the intent down, that happens here.
+   */
   private async replay(idempotencyKey: string): Promise<ProviderPayment> {
-    for (let attempt = 0; attempt < 50; attempt += 1) {
-      const id = await this.options.store.get(this.key("idem", idempotencyKey));
-      const stored = id ? await this.options.store.get(this.key("pi", id)) : null;
-      if (stored) return fromStripePaymentIntent(JSON.parse(stored) as StripePaymentIntentLike);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new ProviderUnavailableError("mock provider: concurrent request with this idempotency key");
+    const claimed = await this.options.store.get(this.key("idem", idempotencyKey));
+    if (!claimed) throw new ProviderUnavailableError("mock provider: concurrent request with this idempotency key");
+    const first = JSON.parse(claimed) as StripePaymentIntentLike;
+    await this.record(first);
+    return this.retrievePayment(first.id);
+  }
+
+  /**
+   * Writes an intent down unless it already is (it may have moved on since:
+   * cancelled), and its charge when it, as it stands, took money. Idempotent.
+   */
+  private async record(intent: StripePaymentIntentLike): Promise<void> {
+    await this.options.store.setIfAbsent(this.key("pi", intent.id), JSON.stringify(intent), 30 * DAY_MS);
+    const current = await this.load(intent.id);
+    if (current.status === "succeeded") await this.options.store.addToSet(this.key("charges"), intent.id, 30 * DAY_MS);
   }
 
   private async load(id: string): Promise<StripePaymentIntentLike> {
