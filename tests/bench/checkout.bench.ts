@@ -1,7 +1,7 @@
-import { fork } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import type { Database } from "@campus/database";
 import type { Backend, TestCampus } from "../support";
+import { BACKEND_LABELS, forkClient, machineCpu, ms, now, percentile, serveClientJobs, sortedOf } from "./bench-client";
 import { runBenchmark } from "./bench-process";
 
 /**
@@ -62,15 +62,6 @@ const PRICE = { amount: 2500, currency: "USD" };
 
 const write = (line = "") => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Wall clock with sub-millisecond resolution, comparable across this process and the client's. */
-const now = () => performance.timeOrigin + performance.now();
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-const sortedOf = (values: number[]) => [...values].sort((a, b) => a - b);
-const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 // ---- the client, in a child process ----------------------------------------------
 
@@ -133,48 +124,7 @@ async function runClient(job: ClientJob): Promise<ClientResult> {
   return { firstSentAt, lastAnsweredAt: now(), latencies, statuses, failures };
 }
 
-function clientProcess() {
-  process.on("message", (job: ClientJob) => {
-    runClient(job).then(
-      (result) => process.send!({ result }),
-      (error: unknown) => process.send!({ error: String(error) }),
-    );
-  });
-}
-
-/** The client's process; `run` sends it a batch of checkouts and resolves with its figures. */
-function startClient() {
-  const child = fork(__filename, ["--checkout-client"], { stdio: "inherit" });
-  return {
-    run(job: ClientJob): Promise<ClientResult> {
-      return new Promise((resolve, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`checkout client exited (${code})`));
-        child.once("exit", onExit);
-        child.once("message", (message: { result?: ClientResult; error?: string }) => {
-          child.off("exit", onExit);
-          if (message.error) reject(new Error(message.error));
-          else resolve(message.result!);
-        });
-        child.send(job);
-      });
-    },
-    stop: () => child.kill(),
-  };
-}
-
 // ---- the benchmark ------------------------------------------------------------------
-
-/** Busy and total CPU time of the whole machine so far (ms, summed over cores). */
-function machineCpu() {
-  let busy = 0;
-  let total = 0;
-  for (const cpu of cpus()) {
-    const { user, nice, sys, idle, irq } = cpu.times;
-    busy += user + nice + sys + irq;
-    total += user + nice + sys + idle + irq;
-  }
-  return { busy, total };
-}
 
 /**
  * CPU time (ms) of the PostgreSQL server processes serving this database, read
@@ -215,15 +165,9 @@ interface Outcome {
 
 type Support = typeof import("../support");
 
-const LABELS: Record<Backend["name"], string> = {
-  embedded: "PGlite",
-  "postgres+redis": "PostgreSQL + Redis",
-  "postgres+redis+kafka": "PostgreSQL + Redis + Kafka",
-};
-
 async function runOn(support: Support, backend: Backend): Promise<Outcome> {
   const { operation, registerInstructor, settleEvents, startTestCampus } = support;
-  const label = LABELS[backend.name];
+  const label = BACKEND_LABELS[backend.name];
   const pad = (text: string) => text.padEnd(28);
   const indent = " ".repeat(28);
   const booted = Date.now();
@@ -234,7 +178,7 @@ async function runOn(support: Support, backend: Backend): Promise<Outcome> {
     // the buyers' tokens must outlive setup and both runs on a slow, shared machine
     ACCESS_TOKEN_TTL_SECONDS: "3600",
   });
-  const client = startClient();
+  const client = forkClient<ClientJob, ClientResult>(__filename, "--checkout-client");
   try {
     // ---- setup: courses, buyers, carts (not timed) ----
     const instructor = await registerInstructor(campus, "Bench Seller");
@@ -489,5 +433,5 @@ async function main(): Promise<number> {
   return code;
 }
 
-if (process.argv.includes("--checkout-client")) clientProcess();
+if (process.argv.includes("--checkout-client")) serveClientJobs(runClient);
 else runBenchmark("checkout", __filename, main);

@@ -1,6 +1,6 @@
-import { fork } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import type { Backend, TestCampus } from "../support";
+import { BACKEND_LABELS, forkClient, machineCpu, ms, now, percentile, serveClientJobs, sortedOf } from "./bench-client";
 import { runBenchmark } from "./bench-process";
 
 /**
@@ -93,15 +93,6 @@ const ANSWER_SETS: { answers: { question: number; choices: number[] }[]; points:
 
 const write = (line = "") => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Wall clock with sub-millisecond resolution, comparable across this process and the client's. */
-const now = () => performance.timeOrigin + performance.now();
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-const sortedOf = (values: number[]) => [...values].sort((a, b) => a - b);
-const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 // ---- the client, in a child process ----------------------------------------------
 
@@ -213,61 +204,14 @@ async function runClient(job: ClientJob): Promise<ClientResult> {
   return { firstSentAt, lastAnsweredAt: now(), latencies, failures, samples, attempts, exhausted };
 }
 
-function clientProcess() {
-  process.on("message", (job: ClientJob) => {
-    runClient(job).then(
-      (result) => process.send!({ result }),
-      (error: unknown) => process.send!({ error: String(error) }),
-    );
-  });
-}
-
-/** The client's process; `run` sends it a job and resolves with its figures. */
-function startClient() {
-  const child = fork(__filename, ["--learning-client"], { stdio: "inherit" });
-  return {
-    run(job: ClientJob): Promise<ClientResult> {
-      return new Promise((resolve, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`learning client exited (${code})`));
-        child.once("exit", onExit);
-        child.once("message", (message: { result?: ClientResult; error?: string }) => {
-          child.off("exit", onExit);
-          if (message.error) reject(new Error(message.error));
-          else resolve(message.result!);
-        });
-        child.send(job);
-      });
-    },
-    stop: () => child.kill(),
-  };
-}
-
 // ---- the benchmark ------------------------------------------------------------------
 
-/** Busy and total CPU time of the whole machine so far (ms, summed over cores). */
-function machineCpu() {
-  let busy = 0;
-  let total = 0;
-  for (const cpu of cpus()) {
-    const { user, nice, sys, idle, irq } = cpu.times;
-    busy += user + nice + sys + irq;
-    total += user + nice + sys + idle + irq;
-  }
-  return { busy, total };
-}
-
 type Support = typeof import("../support");
-
-const LABELS: Record<Backend["name"], string> = {
-  embedded: "PGlite",
-  "postgres+redis": "PostgreSQL + Redis",
-  "postgres+redis+kafka": "PostgreSQL + Redis + Kafka",
-};
 
 /** Whether every measure of a backend ran cleanly. */
 async function runOn(support: Support, backend: Backend): Promise<boolean> {
   const { operation, registerInstructor, settleEvents, startTestCampus } = support;
-  const label = LABELS[backend.name];
+  const label = BACKEND_LABELS[backend.name];
   const pad = (text: string) => text.padEnd(28);
   const indent = " ".repeat(28);
   const booted = Date.now();
@@ -278,7 +222,7 @@ async function runOn(support: Support, backend: Backend): Promise<boolean> {
     // the learners' tokens must outlive setup and both runs on a slow, shared machine
     ACCESS_TOKEN_TTL_SECONDS: "3600",
   });
-  const client = startClient();
+  const client = forkClient<ClientJob, ClientResult>(__filename, "--learning-client");
   try {
     // ---- setup: course, PDF, quiz, learners (not timed) ----
     const gqlOk = async (query: string, variables: Record<string, unknown>, token?: string) => {
@@ -500,5 +444,5 @@ async function main(): Promise<number> {
   return clean ? 0 : 1;
 }
 
-if (process.argv.includes("--learning-client")) clientProcess();
+if (process.argv.includes("--learning-client")) serveClientJobs(runClient);
 else runBenchmark("learning", __filename, main);

@@ -1,0 +1,67 @@
+import { fork } from "node:child_process";
+import { cpus } from "node:os";
+import type { Backend } from "../support";
+
+/**
+ * What the end-to-end benchmarks (checkout, learning) share: the client in a
+ * child process of its own, so it does not share Campus's event loop, the
+ * figures they print, and the machine's CPU counters.
+ */
+
+/** Wall clock with sub-millisecond resolution, comparable across this process and the client's. */
+export const now = () => performance.timeOrigin + performance.now();
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+export const sortedOf = (values: number[]) => [...values].sort((a, b) => a - b);
+export const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+
+export const BACKEND_LABELS: Record<Backend["name"], string> = {
+  embedded: "PGlite",
+  "postgres+redis": "PostgreSQL + Redis",
+  "postgres+redis+kafka": "PostgreSQL + Redis + Kafka",
+};
+
+/** Busy and total CPU time of the whole machine so far (ms, summed over cores). */
+export function machineCpu() {
+  let busy = 0;
+  let total = 0;
+  for (const cpu of cpus()) {
+    const { user, nice, sys, idle, irq } = cpu.times;
+    busy += user + nice + sys + irq;
+    total += user + nice + sys + idle + irq;
+  }
+  return { busy, total };
+}
+
+/** In the client's process: answers each job the parent sends with `run`'s result. */
+export function serveClientJobs<Job, Result>(run: (job: Job) => Promise<Result>): void {
+  process.on("message", (job: Job) => {
+    run(job).then(
+      (result) => process.send!({ result }),
+      (error: unknown) => process.send!({ error: String(error) }),
+    );
+  });
+}
+
+/** Forks `file` with `flag` (which makes it serve jobs); `run` sends one job and resolves with its result. */
+export function forkClient<Job, Result>(file: string, flag: string) {
+  const child = fork(file, [flag], { stdio: "inherit" });
+  return {
+    run(job: Job): Promise<Result> {
+      return new Promise((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`bench client (${flag}) exited (${code})`));
+        child.once("exit", onExit);
+        child.once("message", (message: { result?: Result; error?: string }) => {
+          child.off("exit", onExit);
+          if (message.error) reject(new Error(message.error));
+          else resolve(message.result!);
+        });
+        child.send(job as object);
+      });
+    },
+    stop: () => child.kill(),
+  };
+}
