@@ -14,6 +14,7 @@ export * from "./transport";
 export * from "./embedded-transport";
 export * from "./kafka-transport";
 export * from "./consumer";
+export * from "./enrollment-changes";
 export * from "./config";
 export { backoffDelay } from "./wakeup";
 export * from "./subgraph-events";

@@ -1,14 +1,6 @@
-import {
-  enrollmentCancelled,
-  enrollmentCompleted,
-  enrollmentCreated,
-  enrollmentProgressed,
-  on,
-  type CampusEvent,
-  type HandlerEntry,
-} from "@campus/events";
+import { onEnrollmentChange, type HandlerEntry } from "@campus/events";
 import type { AssessmentTx } from "../data/assessment.prisma";
-import type { CourseLearnerRepository, LearnerFact } from "../data/course-learner.repository";
+import type { CourseLearnerRepository } from "../data/course-learner.repository";
 
 export const COURSE_LEARNERS_GROUP = "assessment.course-learners";
 
@@ -22,12 +14,5 @@ export const COURSE_LEARNERS_GROUP = "assessment.course-learners";
  * NOT_FOUND from submitAssignment until the event is applied.
  */
 export function courseLearnersHandlers(learners: CourseLearnerRepository): HandlerEntry<AssessmentTx>[] {
-  const keep = (event: CampusEvent<LearnerFact>, tx: AssessmentTx) =>
-    learners.apply(tx, event.data, new Date(event.time));
-  return [
-    on(enrollmentCreated, keep),
-    on(enrollmentProgressed, keep),
-    on(enrollmentCompleted, keep),
-    on(enrollmentCancelled, keep),
-  ];
+  return onEnrollmentChange<AssessmentTx>((event, tx) => learners.apply(tx, event.data, new Date(event.time)));
 }

@@ -1,14 +1,6 @@
-import {
-  enrollmentCancelled,
-  enrollmentCompleted,
-  enrollmentCreated,
-  enrollmentProgressed,
-  on,
-  type CampusEvent,
-  type HandlerEntry,
-} from "@campus/events";
+import { onEnrollmentChange, type HandlerEntry } from "@campus/events";
 import type { CatalogTx } from "../data/catalog.prisma";
-import type { CourseLearnerRepository, LearnerFact } from "../data/course-learner.repository";
+import type { CourseLearnerRepository } from "../data/course-learner.repository";
 
 export const COURSE_LEARNERS_GROUP = "catalog.course-learners";
 
@@ -28,11 +20,5 @@ export const COURSE_LEARNERS_GROUP = "catalog.course-learners";
  * which does not depend on this table.
  */
 export function courseLearnersHandlers(learners: CourseLearnerRepository): HandlerEntry<CatalogTx>[] {
-  const keep = (event: CampusEvent<LearnerFact>, tx: CatalogTx) => learners.apply(tx, event.data, new Date(event.time));
-  return [
-    on(enrollmentCreated, keep),
-    on(enrollmentProgressed, keep),
-    on(enrollmentCompleted, keep),
-    on(enrollmentCancelled, keep),
-  ];
+  return onEnrollmentChange<CatalogTx>((event, tx) => learners.apply(tx, event.data, new Date(event.time)));
 }

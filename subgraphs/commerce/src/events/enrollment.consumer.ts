@@ -1,28 +1,10 @@
-import {
-  enrollmentCancelled,
-  enrollmentCompleted,
-  enrollmentCreated,
-  enrollmentProgressed,
-  on,
-  purchaseFulfilled,
-  type CampusEvent,
-  type HandlerEntry,
-} from "@campus/events";
+import { on, onEnrollmentChange, purchaseFulfilled, type EnrollmentState, type HandlerEntry } from "@campus/events";
 import type { CommerceTx } from "../data/commerce.prisma";
 import { SEAT_HOLDING } from "../data/order.repository";
 import { OrderWrites } from "../data/order.writes";
 import type { FulfilmentService } from "../service/fulfilment.service";
 
 export const ENROLLMENT_GROUP = "commerce.enrollments";
-
-type EnrollmentData = CampusEvent<{
-  enrollmentId: string;
-  userId: string;
-  courseId: string;
-  status: string;
-  progress: number;
-  orderId?: string;
-}>;
 
 /**
  * What commerce learns from enrollment: who is enrolled where and how far
@@ -34,7 +16,7 @@ export function enrollmentHandlers(
   fulfilment: FulfilmentService,
   afterCommit: (refundIds: string[]) => void,
 ): HandlerEntry<CommerceTx>[] {
-  const keep = async (event: EnrollmentData, tx: CommerceTx) => {
+  const keep = async (event: { data: EnrollmentState }, tx: CommerceTx) => {
     const writes = new OrderWrites(tx);
     const { orderId: _orderId, ...row } = event.data;
     const before = await writes.keepEnrollment(row);
@@ -45,10 +27,7 @@ export function enrollmentHandlers(
     if (!holdsNow && heldBefore) await writes.releaseSeat(row.courseId);
   };
   return [
-    on(enrollmentCreated, keep),
-    on(enrollmentProgressed, keep),
-    on(enrollmentCompleted, keep),
-    on(enrollmentCancelled, keep),
+    ...onEnrollmentChange<CommerceTx>(keep),
     on(purchaseFulfilled, async (event, tx, emit) => afterCommit(await fulfilment.apply(tx, emit, event.data))),
   ];
 }

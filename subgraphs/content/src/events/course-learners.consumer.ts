@@ -1,14 +1,6 @@
-import {
-  enrollmentCancelled,
-  enrollmentCompleted,
-  enrollmentCreated,
-  enrollmentProgressed,
-  on,
-  type CampusEvent,
-  type HandlerEntry,
-} from "@campus/events";
+import { onEnrollmentChange, type HandlerEntry } from "@campus/events";
 import type { ContentTx } from "../data/content.prisma";
-import type { CourseLearnerRepository, LearnerFact } from "../data/course-learner.repository";
+import type { CourseLearnerRepository } from "../data/course-learner.repository";
 
 export const COURSE_LEARNERS_GROUP = "content.course-learners";
 
@@ -20,11 +12,5 @@ export const COURSE_LEARNERS_GROUP = "content.course-learners";
  * moment, until the event is applied; a cancel takes access away as quickly.
  */
 export function courseLearnersHandlers(learners: CourseLearnerRepository): HandlerEntry<ContentTx>[] {
-  const keep = (event: CampusEvent<LearnerFact>, tx: ContentTx) => learners.apply(tx, event.data, new Date(event.time));
-  return [
-    on(enrollmentCreated, keep),
-    on(enrollmentProgressed, keep),
-    on(enrollmentCompleted, keep),
-    on(enrollmentCancelled, keep),
-  ];
+  return onEnrollmentChange<ContentTx>((event, tx) => learners.apply(tx, event.data, new Date(event.time)));
 }
