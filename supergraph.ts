@@ -29,6 +29,7 @@ export const SUBGRAPHS: readonly SubgraphEntry[] = [
   { name: "commerce", port: 4004 },
   { name: "content", port: 4005 },
   { name: "assessment", port: 4006 },
+  { name: "search", port: 4007 },
 ];
 
 /** The router's default port; subgraphs take the ports after it. */

@@ -1,0 +1,4 @@
+export type * from "./engine/course-index";
+export { SearchEngineUnavailableError } from "./engine/course-index";
+export { PostgresCourseIndex } from "./engine/postgres.course-index";
+export { parseSearchText, type SearchText } from "./engine/search-text";
