@@ -1,3 +1,4 @@
+export { subgraph, type SearchServices } from "./search.subgraph";
 export type * from "./engine/course-index";
 export { SearchEngineUnavailableError } from "./engine/course-index";
 export { PostgresCourseIndex } from "./engine/postgres.course-index";

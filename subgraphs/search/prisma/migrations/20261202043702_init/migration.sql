@@ -46,12 +46,13 @@ CREATE TABLE "search"."PersonName" (
 );
 
 -- CreateTable
-CREATE TABLE "search"."PendingIndexWrite" (
+CREATE TABLE "search"."CourseIndexEntry" (
     "courseId" UUID NOT NULL,
     "sequence" BIGSERIAL NOT NULL,
+    "written" BOOLEAN NOT NULL DEFAULT false,
     "changedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "PendingIndexWrite_pkey" PRIMARY KEY ("courseId")
+    CONSTRAINT "CourseIndexEntry_pkey" PRIMARY KEY ("courseId")
 );
 
 -- CreateIndex
@@ -61,5 +62,8 @@ CREATE INDEX "CourseFacts_instructorId_idx" ON "search"."CourseFacts"("instructo
 CREATE INDEX "ArticleFacts_courseId_idx" ON "search"."ArticleFacts"("courseId");
 
 -- CreateIndex
-CREATE INDEX "PendingIndexWrite_sequence_idx" ON "search"."PendingIndexWrite"("sequence");
+CREATE INDEX "CourseIndexEntry_written_sequence_idx" ON "search"."CourseIndexEntry"("written", "sequence");
+
+-- CreateIndex
+CREATE INDEX "CourseIndexEntry_sequence_idx" ON "search"."CourseIndexEntry"("sequence");
 

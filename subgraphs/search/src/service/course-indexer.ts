@@ -1,0 +1,98 @@
+import type { Logger } from "@campus/logging";
+import type { CourseDocument, CourseIndex } from "../engine/course-index";
+import type { SearchFactsRepository } from "../data/search-facts.repository";
+import { courseDocument } from "./course-document";
+
+export interface CourseIndexerOptions {
+  pollMs: number;
+  batch: number;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Writes the documents of changed courses to the index: the consumers only
+ * mark a course changed (in their transaction), this loop builds its
+ * document from the facts and writes it, then marks it written at the
+ * sequence it read. Every replica runs one; two writing the same course is
+ * harmless (the index keeps the highest version). While the engine is down
+ * the marks stay and the loop retries with backoff: nothing is lost.
+ */
+export class CourseIndexer {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = true;
+  private failures = 0;
+  /** Documents written since start (health, tests). */
+  written = 0;
+
+  constructor(
+    private readonly facts: SearchFactsRepository,
+    private readonly index: CourseIndex,
+    private readonly options: CourseIndexerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Writes everything marked so far; resolves when nothing is left (tests, the reindex). */
+  async drain(): Promise<void> {
+    while ((await this.writeBatch()) > 0);
+  }
+
+  /** Builds the documents of these courses from the facts, at this version. */
+  async documents(courseIds: string[], versionOf: (courseId: string) => number): Promise<CourseDocument[]> {
+    const { courses, articles, names } = await this.facts.factsOf(courseIds);
+    return courses.map((course) =>
+      courseDocument(
+        course,
+        articles.filter((article) => article.courseId === course.courseId),
+        names.get(course.instructorId) ?? null,
+        versionOf(course.courseId),
+      ),
+    );
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => (this.running = undefined));
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private async tick(): Promise<void> {
+    let delay = this.options.pollMs;
+    try {
+      // a full batch means more is waiting: go on at once
+      if ((await this.writeBatch()) === this.options.batch) delay = 0;
+      if (this.failures > 0) this.logger.info({ after: this.failures }, "search index writes resumed");
+      this.failures = 0;
+    } catch (error) {
+      this.failures += 1;
+      delay = Math.min(MAX_BACKOFF_MS, this.options.pollMs * 2 ** this.failures);
+      this.logger.warn({ err: error, retryInMs: delay }, "search index write failed; the changes stay marked");
+    }
+    this.schedule(delay);
+  }
+
+  private async writeBatch(): Promise<number> {
+    const pending = await this.facts.pending(this.options.batch);
+    if (pending.length === 0) return 0;
+    const version = new Map(pending.map((entry) => [entry.courseId, Number(entry.sequence)]));
+    // a course with no facts yet (an article before its course) is written once the course arrives
+    await this.index.write(await this.documents([...version.keys()], (id) => version.get(id)!));
+    await this.facts.markWritten(pending);
+    this.written += pending.length;
+    return pending.length;
+  }
+}
