@@ -31,6 +31,15 @@ describe.each(backends())("events through the supergraph ($name)", (backend) => 
       [subject],
     );
 
+  /** The data of a subject's events in its subgraph's outbox, in commit order. */
+  const dataOf = async (schema: "identity" | "catalog", subject: string) =>
+    (
+      await campus.databases[schema].query<{ data: unknown }>(
+        `SELECT "event"->'data' AS data FROM "${schema}"."OutboxEvent" WHERE subject = $1 ORDER BY seq`,
+        [subject],
+      )
+    ).map((row) => (typeof row.data === "string" ? JSON.parse(row.data) : row.data) as Record<string, unknown>);
+
   async function gqlOk<T = any>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
     const result = await campus.gql<T>(query, variables, token);
     expect(result.errors).toBeUndefined();
@@ -45,6 +54,20 @@ describe.each(backends())("events through the supergraph ($name)", (backend) => 
       "identity events",
     );
     expect(events.map((row) => row.type)).toEqual(["campus.user.registered.v1", "campus.user.role_granted.v1"]);
+  });
+
+  it("publishes user.profile_updated when a user changes their name, and not when the name stays", async () => {
+    const user = await registerUser(campus, "Named Once");
+    const rename = `mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { name } }`;
+    await gqlOk(rename, { input: { name: "Named Twice" } }, user.accessToken);
+    await gqlOk(rename, { input: { name: "Named Twice" } }, user.accessToken);
+    const events = await until(
+      () => published("identity", user.id),
+      (rows) => rows.length === 2 && rows.every((row) => row.published),
+      "identity events",
+    );
+    expect(events.map((row) => row.type)).toEqual(["campus.user.registered.v1", "campus.user.profile_updated.v1"]);
+    expect((await dataOf("identity", user.id)).at(-1)).toEqual({ userId: user.id, name: "Named Twice" });
   });
 
   it("keeps enrollment's course projection and progress in step with catalog", async () => {
@@ -86,6 +109,24 @@ describe.each(backends())("events through the supergraph ($name)", (backend) => 
       "campus.course.module_added.v1",
       "campus.course.published.v1",
     ]);
+    // what search indexes rides along: texts, level, language, category (none here), module titles, dates
+    const [publishedRow] = await campus.databases.catalog.query<{ publishedAt: Date | string }>(
+      `SELECT "publishedAt" FROM "catalog"."Course" WHERE id = $1`,
+      [course.id],
+    );
+    expect((await dataOf("catalog", course.id)).at(-1)).toMatchObject({
+      description: "d",
+      level: "BEGINNER",
+      language: "en",
+      category: null,
+      moduleIds: [m1.id, m2.id],
+      modules: [
+        { id: m1.id, title: "One" },
+        { id: m2.id, title: "Two" },
+      ],
+      publishedAt: new Date(publishedRow!.publishedAt).toISOString(),
+      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
 
     const { enroll } = await gqlOk(
       `mutation ($id: ID!) { enroll(courseId: $id) { id } }`,
@@ -99,7 +140,25 @@ describe.each(backends())("events through the supergraph ($name)", (backend) => 
     });
 
     // The instructor drops the module the learner has not done: enrollment's consumer recomputes.
+    // a category given, then the module dropped: the removal's event names the category the lock read
+    const category = await campus.services.catalog.categories.createCategory(
+      { userId: "00000000-0000-0000-0000-000000000000", roles: ["ADMIN"] },
+      `Events ${Date.now()}`,
+    );
+    await gqlOk(
+      `mutation ($id: ID!, $input: UpdateCourseInput!) { updateCourse(id: $id, input: $input) { id } }`,
+      { id: course.id, input: { categoryId: category.id } },
+      instructor.accessToken,
+    );
     await gqlOk(`mutation ($m: ID!) { removeModule(moduleId: $m) { id } }`, { m: m2.id }, instructor.accessToken);
+    expect((await dataOf("catalog", course.id)).slice(-2)).toEqual([
+      expect.objectContaining({ category: { id: category.id, name: category.name } }),
+      expect.objectContaining({
+        moduleId: m2.id,
+        modules: [{ id: m1.id, title: "One" }],
+        category: { id: category.id, name: category.name },
+      }),
+    ]);
     const enrollment = () =>
       campus.databases.enrollment.query<{ progress: number; status: string }>(
         `SELECT progress, status FROM "enrollment"."Enrollment" WHERE id = $1`,

@@ -1,8 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { Viewer } from "@campus/auth";
-import { enrollmentCancelled, enrollmentCompleted, enrollmentCreated } from "@campus/events";
+import {
+  enrollmentCancelled,
+  enrollmentCompleted,
+  enrollmentCreated,
+  parseEvent,
+  type CourseSnapshot,
+} from "@campus/events";
 import { LoaderRegistry } from "@campus/subgraph";
 import { startSubgraph, type SubgraphHarness } from "@campus/testkit";
+import { PrismaClient } from "./data/catalog.prisma";
+import { CourseWrites } from "./data/course.writes";
+import { courseSnapshot } from "./events/course.publisher";
 import { subgraph, type CatalogServices } from "./index";
 
 const admin: Viewer = { userId: randomUUID(), roles: ["LEARNER", "ADMIN"] };
@@ -538,5 +547,230 @@ describe("course cache", () => {
 
     // the reads above really went through the cache, so a missing invalidation would have shown
     expect(catalog.cache.stats().hits - hitsBefore).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe("course events", () => {
+  interface Emitted {
+    type: string;
+    data: Required<CourseSnapshot> & { moduleId?: string };
+  }
+
+  /** The course's events in the outbox, in commit order, each read back through its contract. */
+  async function eventsOf(courseId: string): Promise<Emitted[]> {
+    const rows = await h.db.query<{ event: unknown }>(
+      `SELECT "event" FROM "catalog"."OutboxEvent" WHERE "subject" = $1 ORDER BY "seq"`,
+      [courseId],
+    );
+    return rows.map((row) => {
+      const raw = typeof row.event === "string" ? JSON.parse(row.event) : row.event;
+      const event = parseEvent(raw);
+      return { type: event.type.replace(/^campus\.course\.|\.v1$/g, ""), data: event.data as Emitted["data"] };
+    });
+  }
+  const last = async (courseId: string) => (await eventsOf(courseId)).at(-1)!;
+  const rowOf = async (id: string) =>
+    (
+      await h.db.query<{ updatedAt: Date | string; publishedAt: Date | string | null }>(
+        `SELECT "updatedAt", "publishedAt" FROM "catalog"."Course" WHERE "id" = $1`,
+        [id],
+      )
+    )[0]!;
+  const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+
+  it("carry the texts, level, language, category, module titles and dates search indexes", async () => {
+    const teacher = newInstructor();
+    const category = await catalog.courses.createCategory(admin, `Indexed ${randomUUID().slice(0, 8)}`);
+    const course = await catalog.courses.createCourse(
+      teacher,
+      courseInput("Searchable Course", { level: "ADVANCED", language: "pt-BR", categoryId: category.id }) as never,
+    );
+    const created = await last(course.id);
+    expect(created.type).toBe("created");
+    expect(created.data).toEqual({
+      courseId: course.id,
+      revision: 1,
+      instructorId: teacher.userId,
+      title: "Searchable Course",
+      slug: course.slug,
+      status: "DRAFT",
+      price: { amount: 1000, currency: "EUR" },
+      capacity: null,
+      moduleIds: [],
+      description: "All about Searchable Course.",
+      level: "ADVANCED",
+      language: "pt-BR",
+      category: { id: category.id, name: category.name },
+      modules: [],
+      publishedAt: null,
+      updatedAt: iso((await rowOf(course.id)).updatedAt),
+    });
+
+    const one = await catalog.courses.addModule(teacher, course.id, { title: "Basics" });
+    const two = await catalog.courses.addModule(teacher, course.id, { title: "Depth" });
+    expect((await last(course.id)).data.modules).toEqual([
+      { id: one.id, title: "Basics" },
+      { id: two.id, title: "Depth" },
+    ]);
+
+    const published = await catalog.courses.publishCourse(teacher, course.id);
+    const publishedEvent = await last(course.id);
+    expect(publishedEvent.type).toBe("published");
+    expect(publishedEvent.data).toMatchObject({
+      status: "PUBLISHED",
+      publishedAt: published.publishedAt!.toISOString(),
+      updatedAt: published.updatedAt.toISOString(),
+      category: { id: category.id, name: category.name },
+      description: "All about Searchable Course.",
+    });
+    const row = await rowOf(course.id);
+    expect([publishedEvent.data.publishedAt, publishedEvent.data.updatedAt]).toEqual([
+      iso(row.publishedAt),
+      iso(row.updatedAt),
+    ]);
+
+    await catalog.courses.updateCourse(teacher, course.id, {
+      description: "Now with more depth.",
+      level: "INTERMEDIATE",
+      language: "en",
+    });
+    expect((await last(course.id)).data).toMatchObject({
+      description: "Now with more depth.",
+      level: "INTERMEDIATE",
+      language: "en",
+      category: { id: category.id, name: category.name },
+      publishedAt: published.publishedAt!.toISOString(),
+    });
+
+    await catalog.courses.archiveCourse(teacher, course.id);
+    const archived = await last(course.id);
+    expect(archived.type).toBe("archived");
+    expect(archived.data).toMatchObject({
+      status: "ARCHIVED",
+      category: { id: category.id, name: category.name },
+      modules: [
+        { id: one.id, title: "Basics" },
+        { id: two.id, title: "Depth" },
+      ],
+      updatedAt: iso((await rowOf(course.id)).updatedAt),
+    });
+
+    // every event of the course sets every field, the optional additions too
+    for (const event of await eventsOf(course.id)) {
+      for (const field of ["description", "level", "language", "category", "modules", "publishedAt", "updatedAt"]) {
+        expect({ type: event.type, field, set: field in event.data }).toEqual({ type: event.type, field, set: true });
+      }
+      expect(event.data.modules.map((module) => module.id)).toEqual(event.data.moduleIds);
+    }
+  });
+
+  it("show a renamed module's new title, and modules in the course's order after a reorder or removal", async () => {
+    const teacher = newInstructor();
+    const course = await catalog.courses.createCourse(teacher, courseInput("Renamed Modules") as never);
+    const ids: string[] = [];
+    for (const title of ["Alpha", "Beta", "Gamma"])
+      ids.push((await catalog.courses.addModule(teacher, course.id, { title })).id);
+
+    await ok(teacher, `mutation($id: ID!) { renameModule(moduleId: $id, title: "Alpha, revised") { id } }`, {
+      id: ids[0],
+    });
+    const renamed = await last(course.id);
+    expect(renamed.type).toBe("module_renamed");
+    expect(renamed.data.moduleId).toBe(ids[0]);
+    expect(renamed.data.modules).toEqual([
+      { id: ids[0], title: "Alpha, revised" },
+      { id: ids[1], title: "Beta" },
+      { id: ids[2], title: "Gamma" },
+    ]);
+
+    await catalog.courses.updateCourse(teacher, course.id, { title: "Renamed Modules, Second Edition" });
+    const next = await last(course.id);
+    expect(next.type).toBe("updated");
+    expect(next.data.modules[0]).toEqual({ id: ids[0], title: "Alpha, revised" });
+
+    await catalog.courses.reorderModules(teacher, course.id, [ids[2]!, ids[0]!, ids[1]!]);
+    const reordered = await last(course.id);
+    expect(reordered.type).toBe("modules_reordered");
+    expect(reordered.data.moduleIds).toEqual([ids[2], ids[0], ids[1]]);
+    expect(reordered.data.modules).toEqual([
+      { id: ids[2], title: "Gamma" },
+      { id: ids[0], title: "Alpha, revised" },
+      { id: ids[1], title: "Beta" },
+    ]);
+
+    await catalog.courses.removeModule(teacher, ids[0]!);
+    const removed = await last(course.id);
+    expect(removed.type).toBe("module_removed");
+    expect(removed.data.modules).toEqual([
+      { id: ids[2], title: "Gamma" },
+      { id: ids[1], title: "Beta" },
+    ]);
+  });
+
+  it("name the category as it is after the write, and null when the course has none", async () => {
+    const teacher = newInstructor();
+    const course = await catalog.courses.createCourse(teacher, courseInput("Uncategorised") as never);
+    expect((await last(course.id)).data.category).toBeNull();
+    await catalog.courses.addModule(teacher, course.id, { title: "Only" });
+    expect((await last(course.id)).data.category).toBeNull();
+    await catalog.courses.publishCourse(teacher, course.id);
+    expect((await last(course.id)).data).toMatchObject({ category: null, status: "PUBLISHED" });
+
+    const first = await catalog.courses.createCategory(admin, `First ${randomUUID().slice(0, 8)}`);
+    const second = await catalog.courses.createCategory(admin, `Second ${randomUUID().slice(0, 8)}`);
+    await catalog.courses.updateCourse(teacher, course.id, { categoryId: first.id });
+    expect((await last(course.id)).data.category).toEqual({ id: first.id, name: first.name });
+    await catalog.courses.updateCourse(teacher, course.id, { categoryId: second.id, title: "Categorised" });
+    expect((await last(course.id)).data).toMatchObject({
+      title: "Categorised",
+      category: { id: second.id, name: second.name },
+    });
+    await catalog.courses.addModule(teacher, course.id, { title: "Another" });
+    expect((await last(course.id)).data.category).toEqual({ id: second.id, name: second.name });
+    await catalog.courses.updateCourse(teacher, course.id, { categoryId: null });
+    expect((await last(course.id)).data.category).toBeNull();
+  });
+
+  it("name the category without a statement of their own", async () => {
+    const teacher = newInstructor();
+    const category = await catalog.courses.createCategory(admin, `Counted ${randomUUID().slice(0, 8)}`);
+    const statements = async (write: () => Promise<unknown>) => {
+      await h.settle();
+      h.db.queries.reset();
+      await write();
+      return h.db.queries.total;
+    };
+    const costs = async (categoryId: string | null) => {
+      const course = await catalog.courses.createCourse(teacher, courseInput("Costed", { categoryId }) as never);
+      const add = await statements(() => catalog.courses.addModule(teacher, course.id, { title: "One" }));
+      const update = await statements(() => catalog.courses.updateCourse(teacher, course.id, { title: "Costed!" }));
+      const publish = await statements(() => catalog.courses.publishCourse(teacher, course.id));
+      const archive = await statements(() => catalog.courses.archiveCourse(teacher, course.id));
+      expect((await last(course.id)).data.category).toEqual(
+        categoryId ? { id: category.id, name: category.name } : null,
+      );
+      return { add, update, publish, archive };
+    };
+    // the course without a category reads none; the one with must cost the same
+    expect(await costs(category.id)).toEqual(await costs(null));
+  });
+
+  it("read the category when the rows at hand are not the course's (one made after the lock's snapshot)", async () => {
+    const teacher = newInstructor();
+    const [mine, other] = [
+      await catalog.courses.createCategory(admin, `Mine ${randomUUID().slice(0, 8)}`),
+      await catalog.courses.createCategory(admin, `Other ${randomUUID().slice(0, 8)}`),
+    ];
+    const course = await catalog.courses.createCourse(teacher, courseInput("Raced", { categoryId: mine.id }) as never);
+    const prisma = new PrismaClient({ adapter: h.db.adapter });
+    try {
+      const writes = new CourseWrites(prisma);
+      expect(await writes.categoryOf(course, null, other)).toEqual({ id: mine.id, name: mine.name });
+      expect(await writes.categoryOf({ ...course, categoryId: null }, other)).toBeNull();
+      // and the publisher refuses to name a category that is not the course's
+      expect(() => courseSnapshot(course, other, [])).toThrow(/category/);
+    } finally {
+      await prisma.$disconnect();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Viewer } from "@campus/auth";
 import { FakeCatalog, admin, learner } from "@campus/catalog-client/src/fake-catalog";
-import { enrollmentCancelled, enrollmentCreated } from "@campus/events";
+import { enrollmentCancelled, enrollmentCreated, parseEvent, type ContentSnapshot } from "@campus/events";
 import { startSubgraph, type SubgraphHarness } from "@campus/testkit";
 import { subgraph, type ContentServices } from "./index";
 
@@ -92,6 +92,19 @@ describe("content subgraph over HTTP", () => {
 
   const contentsOf = async (viewer: Viewer, moduleId: string) =>
     (await ok(viewer, CONTENTS, { r: [{ __typename: "Module", id: moduleId }] }))._entities[0].contents;
+
+  /** The items' content.published and content.updated events in the outbox, in commit order, read through their contract. */
+  async function itemEvents(...contentIds: string[]) {
+    const rows = await harness.db.query<{ event: unknown }>(
+      `SELECT "event" FROM "content"."OutboxEvent"
+        WHERE "subject" = ANY($1::text[]) AND "type" <> 'campus.content.completed.v1' ORDER BY "seq"`,
+      [contentIds],
+    );
+    return rows.map((row) => {
+      const event = parseEvent(typeof row.event === "string" ? JSON.parse(row.event) : row.event);
+      return { type: event.type, data: event.data as ContentSnapshot };
+    });
+  }
 
   it("serves an article to its course's learners as sent, and to no one else", async () => {
     const c = course();
@@ -240,6 +253,35 @@ describe("content subgraph over HTTP", () => {
     expect((await contentsOf(c.teacher, c.moduleId)).map((i: { id: string }) => i.id)).toEqual(order);
   });
 
+  it("puts the markdown of an article's visible version in its events, and no body in a file's", async () => {
+    const c = course();
+    const article = (
+      await ok(c.teacher, ADD, { m: c.moduleId, input: { kind: "ARTICLE", title: "Notes", body: "# First\n" } })
+    ).addContent.content.id as string;
+    await ok(c.teacher, ADD_VERSION, { c: article, input: { body: "# Second\n\nRevised." } });
+    const file = (await ok(c.teacher, ADD, { m: c.moduleId, input: pdf() })).addContent;
+    expect((await put(file.upload, PDF_BYTES)).status).toBe(200);
+    await ok(c.teacher, COMPLETE_UPLOAD, { c: file.content.id });
+    await ok(c.teacher, REORDER, { m: c.moduleId, ids: [file.content.id, article] });
+
+    const events = await itemEvents(article, file.content.id);
+    expect(events.map((e) => [e.type, e.data.contentId, e.data.version, e.data.position])).toEqual([
+      ["campus.content.published.v1", article, 1, 1],
+      ["campus.content.published.v1", article, 2, 1],
+      ["campus.content.published.v1", file.content.id, 1, 2],
+      ["campus.content.updated.v1", file.content.id, 1, 1],
+      ["campus.content.updated.v1", article, 2, 2],
+    ]);
+    expect(events.map((e) => e.data.body)).toEqual([
+      "# First\n",
+      "# Second\n\nRevised.",
+      undefined,
+      undefined,
+      "# Second\n\nRevised.",
+    ]);
+    for (const event of events.filter((e) => e.data.kind === "PDF")) expect("body" in event.data).toBe(false);
+  });
+
   it("completes a module once every READY item is complete, and says so in its event", async () => {
     const c = course();
     const student = learner();
@@ -286,6 +328,11 @@ describe("content subgraph over HTTP", () => {
     expect(await files.stat(pending!.key)).toBeNull();
     expect(await contentsOf(c.teacher, c.moduleId)).toEqual([
       expect.objectContaining({ id: kept.content.id, position: 1 }),
+    ]);
+    // the article that moved up is news, with its markdown
+    expect((await itemEvents(kept.content.id)).map((e) => [e.type, e.data.position, e.data.body])).toEqual([
+      ["campus.content.published.v1", 2, "k"],
+      ["campus.content.updated.v1", 1, "k"],
     ]);
     expect(await errorOf(c.teacher, COMPLETE_UPLOAD, { c: added.content.id })).toMatchObject({ code: "NOT_FOUND" });
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Viewer } from "@campus/auth";
+import { parseEvent } from "@campus/events";
 import { startSubgraph, type SubgraphHarness } from "@campus/testkit";
 import { subgraph, type IdentityServices } from "./index";
 
@@ -37,6 +38,47 @@ describe("identity subgraph over HTTP", () => {
     expect(again.errors?.[0]?.extensions?.code).toBe("CONFLICT");
     const events = await h.db.query(`SELECT 1 FROM "identity"."OutboxEvent" WHERE subject = $1`, [user.id]);
     expect(events).toHaveLength(1);
+  });
+
+  it("publishes user.profile_updated once per name change, with the new name, and nothing for the same name", async () => {
+    const user = await register("Ada Lovelace");
+    const self: Viewer = { userId: user.id, roles: ["LEARNER"] };
+    const update = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id name } }`;
+    const rename = async (input: Record<string, unknown>) => {
+      const answer = await h.gql(self, update, { input });
+      expect(answer.errors).toBeUndefined();
+      return answer.data.updateProfile.name as string;
+    };
+    const events = async () =>
+      (
+        await h.db.query<{ type: string; event: unknown }>(
+          `SELECT type, "event" FROM "identity"."OutboxEvent" WHERE subject = $1 ORDER BY seq`,
+          [user.id],
+        )
+      ).map((row) => {
+        const event = parseEvent(typeof row.event === "string" ? JSON.parse(row.event) : row.event);
+        return { type: event.type, data: event.data };
+      });
+
+    expect(await rename({ name: "Ada King" })).toBe("Ada King");
+    expect(await events()).toEqual([
+      expect.objectContaining({ type: "campus.user.registered.v1" }),
+      { type: "campus.user.profile_updated.v1", data: { userId: user.id, name: "Ada King" } },
+    ]);
+
+    // the same name (as stored: trimmed), no name, or a refused one: no change, no event
+    expect(await rename({ name: "  Ada King " })).toBe("Ada King");
+    expect(await rename({})).toBe("Ada King");
+    const refused = await h.gql(self, update, { input: { name: " " } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(await events()).toHaveLength(2);
+
+    expect(await rename({ name: "Augusta Ada King" })).toBe("Augusta Ada King");
+    expect((await events()).map((event) => event.data)).toEqual([
+      expect.objectContaining({ userId: user.id, name: "Ada Lovelace" }),
+      { userId: user.id, name: "Ada King" },
+      { userId: user.id, name: "Augusta Ada King" },
+    ]);
   });
 
   it("shows a user's email and status to the user and admins only", async () => {

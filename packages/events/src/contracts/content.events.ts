@@ -15,6 +15,11 @@ const contentSnapshot = z.object({
   position: z.number().int().positive(),
   /** The READY version learners see. */
   version: z.number().int().positive(),
+  /**
+   * Optional v1 addition: ARTICLE items only, the markdown of that version;
+   * absent for VIDEO and PDF, and in events published before it.
+   */
+  body: z.string().optional(),
 });
 
 /** A version became current: an item learners could not see yet, or a new version of one they could. */

@@ -18,6 +18,19 @@ export const courseSnapshot = z.object({
   capacity: z.number().int().positive().nullable(),
   /** In the course's order. */
   moduleIds: z.array(uuid),
+  // Optional v1 additions: events published before them lack them; catalog's publisher always sets them.
+  description: z.string().optional(),
+  level: z.enum(["BEGINNER", "INTERMEDIATE", "ADVANCED"]).optional(),
+  /** A language tag such as en or pt-BR. */
+  language: z.string().optional(),
+  /** null: the course has no category. */
+  category: z.object({ id: uuid, name: z.string() }).nullable().optional(),
+  /** The modules with their titles, in the course's order (the same order as `moduleIds`). */
+  modules: z.array(z.object({ id: uuid, title: z.string() })).optional(),
+  /** ISO 8601; null until the course is first published. */
+  publishedAt: z.string().datetime().nullable().optional(),
+  /** ISO 8601: when this write happened. */
+  updatedAt: z.string().datetime().optional(),
 });
 export type CourseSnapshot = z.infer<typeof courseSnapshot>;
 

@@ -18,5 +18,11 @@ export const userRoleRevoked = defineEvent(
   z.object({ userId: uuid, role, roles: z.array(role) }),
 );
 export const userDisabled = defineEvent("campus.user.disabled.v1", "identity", z.object({ userId: uuid }));
+/** The user changed their name (`updateProfile`); not sent when the name stayed the same. */
+export const userProfileUpdated = defineEvent(
+  "campus.user.profile_updated.v1",
+  "identity",
+  z.object({ userId: uuid, name: z.string() }),
+);
 
-registerEvents(userRegistered, userRoleGranted, userRoleRevoked, userDisabled);
+registerEvents(userRegistered, userRoleGranted, userRoleRevoked, userDisabled, userProfileUpdated);

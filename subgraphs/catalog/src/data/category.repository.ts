@@ -11,8 +11,8 @@ export class CategoryRepository {
     return this.prisma.category.findMany({ where: { id: { in: ids } } });
   }
 
-  exists(id: string): Promise<boolean> {
-    return this.prisma.category.count({ where: { id } }).then((count) => count > 0);
+  findById(id: string): Promise<CategoryRow | null> {
+    return this.prisma.category.findUnique({ where: { id } });
   }
 
   /** Throws Prisma P2002 on a duplicate slug; the service maps it to CONFLICT. */

@@ -1,4 +1,11 @@
-import type { CatalogTx, CourseRow, ModuleRow, Prisma } from "./catalog.prisma";
+import type { CatalogTx, CategoryRow, CourseRow, ModuleRow, Prisma } from "./catalog.prisma";
+
+/** A category as course events name it. Categories are never renamed or deleted, so a row read earlier stays right. */
+export type CategoryRef = Pick<CategoryRow, "id" | "name">;
+/** A module as course events name it. */
+export type ModuleRef = Pick<ModuleRow, "id" | "title">;
+/** The locked course row with its category, read by the statement that took the lock. */
+export type LockedCourse = CourseRow & { category: CategoryRef | null };
 
 /**
  * The statements of one catalog write, run in one transaction of catalog's
@@ -15,10 +22,33 @@ export class CourseWrites {
     return this.tx.course.create({ data });
   }
 
-  /** Locks the course row until commit; null when there is no such course. */
-  async lock(id: string): Promise<CourseRow | null> {
-    await this.tx.$queryRaw`SELECT 1 FROM "catalog"."Course" WHERE "id" = ${id}::uuid FOR UPDATE`;
-    return this.tx.course.findUnique({ where: { id } });
+  /**
+   * Locks the course row until commit; null when there is no such course. The
+   * locking statement also reads the course's category, which the write's
+   * event names, so the event costs no statement of its own.
+   */
+  async lock(id: string): Promise<LockedCourse | null> {
+    const [category] = await this.tx.$queryRaw<CategoryRef[]>`
+      WITH locked AS MATERIALIZED (SELECT "categoryId" FROM "catalog"."Course" WHERE "id" = ${id}::uuid FOR UPDATE)
+      SELECT category."id", category."name"
+        FROM locked JOIN "catalog"."Category" category ON category."id" = locked."categoryId"`;
+    const course = await this.tx.course.findUnique({ where: { id } });
+    return course && { ...course, category: await this.categoryOf(course, category ?? null) };
+  }
+
+  /**
+   * The course's category, taken from `known` (rows this write already read)
+   * when one of them is it, else read. The read happens only when a category
+   * created after the lock's snapshot became the course's meanwhile.
+   */
+  async categoryOf(course: CourseRow, ...known: (CategoryRef | null)[]): Promise<CategoryRef | null> {
+    if (course.categoryId === null) return null;
+    const hit = known.find((category) => category?.id === course.categoryId);
+    if (hit) return { id: hit.id, name: hit.name };
+    return this.tx.category.findUniqueOrThrow({
+      where: { id: course.categoryId },
+      select: { id: true, name: true },
+    });
   }
 
   /** Applies `data` (possibly nothing, for module changes) and bumps the revision. */
@@ -26,10 +56,13 @@ export class CourseWrites {
     return this.tx.course.update({ where: { id }, data: { ...data, revision: { increment: 1 } } });
   }
 
-  moduleIds(courseId: string): Promise<string[]> {
-    return this.tx.module
-      .findMany({ where: { courseId }, orderBy: { position: "asc" }, select: { id: true } })
-      .then((rows) => rows.map((row) => row.id));
+  /** The course's modules in order, as its events name them. */
+  moduleRefs(courseId: string): Promise<ModuleRef[]> {
+    return this.tx.module.findMany({
+      where: { courseId },
+      orderBy: { position: "asc" },
+      select: { id: true, title: true },
+    });
   }
 
   modules(courseId: string): Promise<ModuleRow[]> {

@@ -15,7 +15,7 @@ import {
   type UnitOfWork,
 } from "@campus/events";
 import type { CatalogLoaders } from "../data/catalog.loaders";
-import { CourseWrites } from "../data/course.writes";
+import { CourseWrites, type CategoryRef, type LockedCourse, type ModuleRef } from "../data/course.writes";
 import type { CategoryRepository } from "../data/category.repository";
 import type { CourseCache } from "../data/course.cache";
 import type { CourseLearnerRepository } from "../data/course-learner.repository";
@@ -133,14 +133,14 @@ export class CourseService {
   async createCourse(viewer: Viewer, input: CreateCourseInput): Promise<CourseRow> {
     assertCanCreate(viewer);
     const data = validateCreate(input);
-    await this.assertCategory(data.categoryId);
+    const category = await this.assertCategory(data.categoryId);
     const base = slugify(data.title);
     for (let attempt = 1; ; attempt += 1) {
       const slug = nextFreeSlug(base, await this.courses.slugsLike(base));
       try {
         const course = await this.work.run(async (tx, emit) => {
           const created = await new CourseWrites(tx).create({ ...data, slug, instructorId: viewer.userId! });
-          emit(courseCreated, created.id, courseSnapshot(created, []));
+          emit(courseCreated, created.id, courseSnapshot(created, category, []));
           return created;
         });
         this.logger.info({ courseId: course.id, slug }, "course created");
@@ -155,11 +155,11 @@ export class CourseService {
   async updateCourse(viewer: Viewer, id: string, input: UpdateCourseInput): Promise<CourseRow> {
     await this.editable(viewer, id);
     const data = validateUpdate(input);
-    if (data.categoryId) await this.assertCategory(data.categoryId);
+    const category = data.categoryId ? await this.assertCategory(data.categoryId) : null;
     return this.write(id, async (w, emit) => {
-      await this.locked(w, id);
+      const locked = await this.locked(w, id);
       const course = await w.update(id, data);
-      emit(courseUpdated, id, courseSnapshot(course, await w.moduleIds(id)));
+      emit(courseUpdated, id, await snapshotAfter(w, course, await w.moduleRefs(id), locked.category, category));
       return course;
     });
   }
@@ -168,10 +168,10 @@ export class CourseService {
     await this.editable(viewer, id);
     return this.write(id, async (w, emit) => {
       const course = await this.locked(w, id);
-      const moduleIds = await w.moduleIds(id);
-      if (!assertPublishable(course, moduleIds.length)) return course;
+      const modules = await w.moduleRefs(id);
+      if (!assertPublishable(course, modules.length)) return withoutCategory(course);
       const published = await w.update(id, { status: "PUBLISHED", publishedAt: new Date() });
-      emit(coursePublished, id, courseSnapshot(published, moduleIds));
+      emit(coursePublished, id, await snapshotAfter(w, published, modules, course.category));
       return published;
     });
   }
@@ -180,9 +180,9 @@ export class CourseService {
     await this.editable(viewer, id);
     return this.write(id, async (w, emit) => {
       const course = await this.locked(w, id);
-      if (course.status === "ARCHIVED") return course;
+      if (course.status === "ARCHIVED") return withoutCategory(course);
       const archived = await w.update(id, { status: "ARCHIVED" });
-      emit(courseArchived, id, courseSnapshot(archived, await w.moduleIds(id)));
+      emit(courseArchived, id, await snapshotAfter(w, archived, await w.moduleRefs(id), course.category));
       return archived;
     });
   }
@@ -194,10 +194,11 @@ export class CourseService {
       summary: input.summary === undefined || input.summary === null ? null : moduleSummary(input.summary),
     };
     return this.write(courseId, async (w, emit) => {
-      await this.locked(w, courseId);
+      const { category } = await this.locked(w, courseId);
       const module = await w.appendModule(courseId, data);
       const course = await w.update(courseId);
-      emit(moduleAdded, courseId, { ...courseSnapshot(course, await w.moduleIds(courseId)), moduleId: module.id });
+      const snapshot = await snapshotAfter(w, course, await w.moduleRefs(courseId), category);
+      emit(moduleAdded, courseId, { ...snapshot, moduleId: module.id });
       return module;
     });
   }
@@ -206,11 +207,12 @@ export class CourseService {
     const { courseId } = await this.editableModule(viewer, moduleId);
     const name = moduleTitle(title);
     return this.write(courseId, async (w, emit) => {
-      await this.locked(w, courseId);
+      const { category } = await this.locked(w, courseId);
       if (!(await w.module(moduleId))) throw notFound("Module");
       const module = await w.renameModule(moduleId, name);
       const course = await w.update(courseId);
-      emit(moduleRenamed, courseId, { ...courseSnapshot(course, await w.moduleIds(courseId)), moduleId });
+      const snapshot = await snapshotAfter(w, course, await w.moduleRefs(courseId), category);
+      emit(moduleRenamed, courseId, { ...snapshot, moduleId });
       return module;
     });
   }
@@ -218,7 +220,7 @@ export class CourseService {
   async reorderModules(viewer: Viewer, courseId: string, moduleIds: string[]): Promise<CourseRow> {
     await this.editable(viewer, courseId);
     return this.write(courseId, async (w, emit) => {
-      await this.locked(w, courseId);
+      const { category } = await this.locked(w, courseId);
       const current = await w.modules(courseId);
       const ordered = assertSameModules(
         current.map((row) => row.id),
@@ -226,7 +228,9 @@ export class CourseService {
       );
       await w.rewritePositions(current, ordered);
       const course = await w.update(courseId);
-      emit(modulesReordered, courseId, courseSnapshot(course, ordered));
+      const byId = new Map(current.map((row) => [row.id, row]));
+      const modules = ordered.map((id) => byId.get(id)!);
+      emit(modulesReordered, courseId, await snapshotAfter(w, course, modules, category));
       return course;
     });
   }
@@ -245,13 +249,7 @@ export class CourseService {
         rest.map((row) => row.id),
       );
       const course = await w.update(courseId);
-      emit(moduleRemoved, courseId, {
-        ...courseSnapshot(
-          course,
-          rest.map((row) => row.id),
-        ),
-        moduleId,
-      });
+      emit(moduleRemoved, courseId, { ...(await snapshotAfter(w, course, rest, locked.category)), moduleId });
       return course;
     });
   }
@@ -294,14 +292,15 @@ export class CourseService {
     return module;
   }
 
-  private async assertCategory(categoryId: string | null) {
-    if (categoryId === null) return;
-    if (!isUuid(categoryId) || !(await this.categoryRows.exists(categoryId))) {
-      throw badInput("No such category", { field: "categoryId" });
-    }
+  /** The category a write names, read once here: the write's event names it without reading it again. */
+  private async assertCategory(categoryId: string | null): Promise<CategoryRef | null> {
+    if (categoryId === null) return null;
+    const category = isUuid(categoryId) ? await this.categoryRows.findById(categoryId) : null;
+    if (!category) throw badInput("No such category", { field: "categoryId" });
+    return category;
   }
 
-  private async locked(w: CourseWrites, id: string): Promise<CourseRow> {
+  private async locked(w: CourseWrites, id: string): Promise<LockedCourse> {
     const course = await w.lock(id);
     if (!course) throw notFound("Course");
     return course;
@@ -317,4 +316,23 @@ export class CourseService {
     await this.cache.invalidate(courseId);
     return result;
   }
+}
+
+/**
+ * The snapshot a write's event carries: the course row after the write, its
+ * modules in order, and its category from rows the write already read
+ * (`known`), so the event adds no statement.
+ */
+async function snapshotAfter(
+  w: CourseWrites,
+  course: CourseRow,
+  modules: ModuleRef[],
+  ...known: (CategoryRef | null)[]
+) {
+  return courseSnapshot(course, await w.categoryOf(course, ...known), modules);
+}
+
+/** What a write answers with: the course row, without the category the lock read for its event. */
+function withoutCategory({ category: _category, ...course }: LockedCourse): CourseRow {
+  return course;
 }

@@ -1,5 +1,11 @@
 import type { ContentItemRow, ContentKind, ContentTx, ContentVersionRow } from "./content.prisma";
 
+/** An item learners can see, with the version they see (its body loaded for articles only). */
+export interface ShownVersion {
+  item: ContentItemRow;
+  version: Pick<ContentVersionRow, "version" | "body">;
+}
+
 export interface NewVersion {
   status: "PENDING_UPLOAD" | "READY";
   storageKey?: string;
@@ -74,6 +80,28 @@ export class ContentWrites {
   /** The newest version still there (the sweep may have taken pending ones). */
   latestVersion(contentId: string): Promise<ContentVersionRow | null> {
     return this.tx.contentVersion.findFirst({ where: { contentId }, orderBy: { version: "desc" } });
+  }
+
+  /**
+   * The items of `items` learners can see (those with a current version),
+   * each with that version: one statement for the articles' bodies, none when
+   * no article is among them.
+   */
+  async shownVersions(items: ContentItemRow[]): Promise<ShownVersion[]> {
+    const visible = items.filter((item) => item.currentVersion !== null);
+    const articles = visible.filter((item) => item.kind === "ARTICLE");
+    const rows =
+      articles.length === 0
+        ? []
+        : await this.tx.contentVersion.findMany({
+            where: { OR: articles.map((item) => ({ contentId: item.id, version: item.currentVersion! })) },
+            select: { contentId: true, version: true, body: true },
+          });
+    const bodies = new Map(rows.map((row) => [row.contentId, row.body]));
+    return visible.map((item) => ({
+      item,
+      version: { version: item.currentVersion!, body: bodies.get(item.id) ?? null },
+    }));
   }
 
   markReady(contentId: string, version: number, sizeBytes: number): Promise<ContentVersionRow> {

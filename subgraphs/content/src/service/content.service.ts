@@ -84,7 +84,7 @@ export class ContentService {
         currentVersion: ready ? 1 : null,
       });
       const row = await writes.createVersion(id, 1, withKey(version, item, 1));
-      if (ready) emit(contentPublished, id, contentFacts(item, 1));
+      if (ready) emit(contentPublished, id, contentFacts(item, row));
       return [item, row] as const;
     });
     return this.payload(item, row);
@@ -104,7 +104,7 @@ export class ContentService {
         lastVersion: number,
         ...(ready ? { currentVersion: number } : {}),
       });
-      if (ready) emit(contentPublished, contentId, contentFacts(updated, number));
+      if (ready) emit(contentPublished, contentId, contentFacts(updated, row));
       return [updated, row] as const;
     });
     return this.payload(locked, row);
@@ -141,7 +141,7 @@ export class ContentService {
       }
       const ready = await writes.markReady(contentId, pending.version, stored!.sizeBytes);
       const updated = await writes.updateItem(contentId, { currentVersion: pending.version });
-      emit(contentPublished, contentId, contentFacts(updated, pending.version));
+      emit(contentPublished, contentId, contentFacts(updated, ready));
       return viewOf("EDITOR", updated, ready);
     });
   }
@@ -171,15 +171,19 @@ export class ContentService {
         });
       }
       const reordered: ContentItemRow[] = [];
+      const moved: ContentItemRow[] = [];
       for (const [index, id] of contentIds.entries()) {
         const item = items.find((candidate) => candidate.id === id)!;
         if (item.position === index + 1) {
           reordered.push(item);
           continue;
         }
-        const moved = await writes.updateItem(id, { position: index + 1 });
-        if (moved.currentVersion !== null) emit(contentUpdated, id, contentFacts(moved, moved.currentVersion));
-        reordered.push(moved);
+        const updated = await writes.updateItem(id, { position: index + 1 });
+        moved.push(updated);
+        reordered.push(updated);
+      }
+      for (const { item, version } of await writes.shownVersions(moved)) {
+        emit(contentUpdated, item.id, contentFacts(item, version));
       }
       return reordered;
     });

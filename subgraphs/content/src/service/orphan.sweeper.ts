@@ -55,9 +55,8 @@ export class OrphanSweeper {
         if (!(await writes.latestVersion(item.id))) {
           // never READY, so never published: only the items after it are news
           await writes.deleteItem(item.id);
-          for (const moved of await writes.closeGap(item.moduleId)) {
-            if (moved.currentVersion !== null)
-              emit(contentUpdated, moved.id, contentFacts(moved, moved.currentVersion));
+          for (const shown of await writes.shownVersions(await writes.closeGap(item.moduleId))) {
+            emit(contentUpdated, shown.item.id, contentFacts(shown.item, shown.version));
           }
         }
         return version.storageKey;

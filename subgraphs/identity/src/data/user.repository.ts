@@ -49,9 +49,14 @@ export class UserRepository {
     return tx.user.create({ data });
   }
 
-  /** Profile and password changes: nobody outside identity listens to those. */
-  update(id: string, data: Pick<Prisma.UserUpdateInput, "name" | "passwordHash">): Promise<UserRow> {
+  /** Password changes: nobody outside identity listens to those. */
+  update(id: string, data: Pick<Prisma.UserUpdateInput, "passwordHash">): Promise<UserRow> {
     return this.prisma.user.update({ where: { id }, data });
+  }
+
+  /** A name change, in the unit of work with its `user.profile_updated` event. */
+  rename(tx: IdentityTx, id: string, name: string): Promise<UserRow> {
+    return tx.user.update({ where: { id }, data: { name } });
   }
 
   setRoles(tx: IdentityTx, id: string, data: { roles: Role[]; revokedRoles: Role[] }): Promise<UserRow> {

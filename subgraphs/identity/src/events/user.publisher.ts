@@ -4,3 +4,8 @@ import type { UserRow } from "../data/identity.prisma";
 export function userFacts(user: UserRow) {
   return { userId: user.id, email: user.email, name: user.name, roles: user.roles };
 }
+
+/** What `user.profile_updated` says: the user's name after the change (nothing else of the profile). */
+export function profileFacts(user: UserRow) {
+  return { userId: user.id, name: user.name };
+}

@@ -3,10 +3,17 @@ import { badInput, conflict, forbidden, notFound, rateLimited, unauthenticated }
 import type { SharedStore } from "@campus/kv";
 import type { Logger } from "@campus/logging";
 import { decodeCursor, pageSize, readableText, toConnection } from "@campus/subgraph";
-import { userDisabled, userRegistered, userRoleGranted, userRoleRevoked, type UnitOfWork } from "@campus/events";
+import {
+  userDisabled,
+  userProfileUpdated,
+  userRegistered,
+  userRoleGranted,
+  userRoleRevoked,
+  type UnitOfWork,
+} from "@campus/events";
 import { isUniqueViolation, type IdentityTx, type Role, type UserRow } from "../data/identity.prisma";
 import type { UserFilter, UserRepository } from "../data/user.repository";
-import { userFacts } from "../events/user.publisher";
+import { profileFacts, userFacts } from "../events/user.publisher";
 import type { AccessTokenIssuer } from "./access-token.issuer";
 import { assertPasswordPolicy, hashPassword, timingDummyHash, verifyPassword } from "./passwords";
 import type { AccessTokenRevocation } from "@campus/auth";
@@ -132,10 +139,23 @@ export class AccountService {
     return true;
   }
 
+  /**
+   * A new name commits with its `user.profile_updated` event; the name the
+   * user already has (compared on the locked row) changes nothing and says nothing.
+   */
   async updateProfile(viewer: Viewer, input: { name?: string | null }): Promise<UserRow> {
     const user = await this.requireActiveUser(viewer);
     if (input.name === undefined || input.name === null) return user;
-    return this.users.update(user.id, { name: assertName(input.name) });
+    const name = assertName(input.name);
+    return this.mustExist(
+      await this.work.run(async (tx, emit) => {
+        const locked = await this.users.locked(tx, user.id);
+        if (!locked || locked.name === name) return locked;
+        const renamed = await this.users.rename(tx, user.id, name);
+        emit(userProfileUpdated, user.id, profileFacts(renamed));
+        return renamed;
+      }),
+    );
   }
 
   /** Self-service, unless an admin took the role away: then only an admin gives it back. */
