@@ -2,7 +2,7 @@ import type { Campus } from "@campus/embedded";
 
 /**
  * Waits until every subgraph's outbox is published and every consumer has
- * applied what it was sent. Tests that compare database state (digests,
+ * applied what it was sent, and search has written the index. Tests that compare database state (digests,
  * statement counts) call it first, so the effects of earlier requests cannot
  * land in the middle of a measurement.
  */
@@ -16,7 +16,12 @@ export async function settleEvents(campus: Campus, timeoutMs = 20_000): Promise<
       unpublished += pending.unpublished;
       lag += pending.lag;
     }
-    if (unpublished === 0 && lag === 0) return;
+    if (unpublished === 0 && lag === 0) {
+      // search turns applied events into index writes of its own, a moment later (and may be rebuilding)
+      await campus.services.search.reindex.settled();
+      await campus.services.search.indexer.settled(Math.max(1, deadline - Date.now()));
+      return;
+    }
     if (Date.now() > deadline)
       throw new Error(`events did not settle in ${timeoutMs} ms (${unpublished} unpublished, lag ${lag})`);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -12,6 +12,7 @@ import type { IdentityServices } from "@campus/identity";
 import { createSharedStore, type SharedStore } from "@campus/kv";
 import { createLogger } from "@campus/logging";
 import { createRouter, routerConfigSchema } from "@campus/router";
+import type { SearchServices } from "@campus/search";
 import {
   databaseUrlSetting,
   loadSupergraph,
@@ -48,6 +49,7 @@ export interface CampusServices {
   commerce: CommerceServices;
   content: ContentServices;
   assessment: AssessmentServices;
+  search: SearchServices;
 }
 
 /** One value per subgraph of the list; those of this repository by their names. */

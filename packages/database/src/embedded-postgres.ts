@@ -1,7 +1,11 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import type { Extension } from "@electric-sql/pglite";
+
+// The repo's moduleResolution ("node") cannot see the package's subpath exports; Node's require can.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { pg_trgm } = require("@electric-sql/pglite/contrib/pg_trgm") as { pg_trgm: Extension };
 
 /**
  * One PGlite instance (real Postgres compiled to WASM) serves every subgraph of

@@ -41,6 +41,8 @@ const healthcheck = (port: number, route: string) => `healthcheck:
   start_period: 30s`;
 
 const keepsFiles = (definition: SubgraphDefinition) => "S3_BUCKET" in definition.settingsSchema.shape;
+/** A subgraph with an OPENSEARCH_URL setting (search) runs on compose's OpenSearch, as production does. */
+const usesOpenSearch = (definition: SubgraphDefinition) => "OPENSEARCH_URL" in definition.settingsSchema.shape;
 
 const inCompose = (name: string) => `http://${name}:${defaultPort(name)}/graphql`;
 
@@ -60,6 +62,7 @@ function subgraphService(definition: SubgraphDefinition): string {
     "KAFKA_BROKERS: kafka:9092",
     `INTERNAL_AUTH_SECRET: ${SHARED_SECRET}`,
     ...own.map((setting) => `${setting}: ${secret(setting, "docs/operations.md")}`),
+    ...(usesOpenSearch(definition) ? ["OPENSEARCH_URL: http://opensearch:9200"] : []),
     ...definition.optionalInProduction.map((setting) => `${setting}: \${${setting}:-}`),
     ...definition.neighbours.map((neighbour) => `${urlSetting(neighbour)}: ${inCompose(neighbour)}`),
   ];
@@ -70,6 +73,7 @@ function subgraphService(definition: SubgraphDefinition): string {
     ...definition.neighbours.map((neighbour) => `${neighbour}:\n  condition: service_healthy`),
     // a subgraph that keeps files (its settings include the file store's) starts once MinIO has the bucket
     ...(keepsFiles(definition) ? ["minio-bucket:\n  condition: service_completed_successfully"] : []),
+    ...(usesOpenSearch(definition) ? ["opensearch:\n  condition: service_healthy"] : []),
   ];
   return `${name}:
   <<: *campus-app

@@ -23,7 +23,7 @@ import { SearchReindexService } from "./service/search-reindex.service";
 export const subgraph = defineSubgraph({
   name: "search",
   settings: searchSettings,
-  optionalInProduction: ["OPENSEARCH_URL", "OPENSEARCH_INDEX_PREFIX"],
+  optionalInProduction: ["OPENSEARCH_INDEX_PREFIX"],
   neighbours: ["catalog", "content", "identity"],
   prisma: (adapter) => new PrismaClient({ adapter }),
   graphql: {

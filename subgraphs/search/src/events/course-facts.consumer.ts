@@ -28,7 +28,9 @@ import type { SearchTx } from "../data/search.prisma";
 export const COURSE_FACTS_GROUP = "search.course-facts";
 
 export function courseFactsHandlers(facts: SearchFactsRepository): HandlerEntry<SearchTx>[] {
-  const course = (tx: SearchTx, data: CourseSnapshot) => facts.applyCourse(tx, data);
+  const course = async (tx: SearchTx, data: CourseSnapshot) => void (await facts.applyCourse(tx, data));
+  const name = async (tx: SearchTx, data: { userId: string; name: string }, time: string) =>
+    void (await facts.applyName(tx, data.userId, data.name, new Date(time)));
   return [
     ...[courseCreated, courseUpdated, coursePublished, courseArchived, modulesReordered].map((definition) =>
       on<SearchTx, typeof definition.data>(definition, (event, tx) => course(tx, event.data)),
@@ -50,9 +52,7 @@ export function courseFactsHandlers(facts: SearchFactsRepository): HandlerEntry<
         });
       }),
     ),
-    on(userRegistered, (event, tx: SearchTx) => facts.applyName(tx, event.data.userId, event.data.name, new Date(event.time))),
-    on(userProfileUpdated, (event, tx: SearchTx) =>
-      facts.applyName(tx, event.data.userId, event.data.name, new Date(event.time)),
-    ),
+    on<SearchTx, typeof userRegistered.data>(userRegistered, (event, tx) => name(tx, event.data, event.time)),
+    on<SearchTx, typeof userProfileUpdated.data>(userProfileUpdated, (event, tx) => name(tx, event.data, event.time)),
   ];
 }

@@ -49,6 +49,15 @@ export class CourseIndexer {
     while ((await this.writeBatch()) > 0);
   }
 
+  /** Resolves once every marked change is in the index and no write is under way (tests compare state after it). */
+  async settled(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.running || (await this.facts.backlog()) > 0) {
+      if (Date.now() > deadline) throw new Error(`the search index did not settle in ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** Builds the documents of these courses from the facts, at this version. */
   async documents(courseIds: string[], versionOf: (courseId: string) => number): Promise<CourseDocument[]> {
     const { courses, articles, names } = await this.facts.factsOf(courseIds);

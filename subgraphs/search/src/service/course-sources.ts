@@ -30,6 +30,13 @@ const MODULE_ARTICLES = `query($r: [_Any!]!) {
 }`;
 const NAMES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id name } } }`;
 
+/**
+ * Who the reindex reads as: an admin (drafts' articles are not needed, but
+ * content shows module contents only to a signed-in editor), with the nil
+ * UUID, which names no account.
+ */
+const REINDEX_VIEWER = { userId: "00000000-0000-0000-0000-000000000000", roles: ["ADMIN" as const] };
+
 /** Thrown when a source subgraph cannot answer: the reindex stops and the live index keeps serving. */
 export class SourceUnavailableError extends Error {
   override name = "SourceUnavailableError";
@@ -104,7 +111,7 @@ export class CourseSources {
           accept: "application/json",
           ...signedIdentityHeaders(
             this.options.secret,
-            { userId: null, roles: ["ADMIN"] },
+            REINDEX_VIEWER,
             { method: "POST", path: new URL(url).pathname, body },
           ),
         },
