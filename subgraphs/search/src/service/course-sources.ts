@@ -68,16 +68,17 @@ export class CourseSources {
     return new Map(courseIds.map((id, i) => [id, found[i]?.status ?? null]));
   }
 
-  /** The current text of every ARTICLE in these modules of this course. */
-  async articles(courseId: string, moduleIds: string[]): Promise<ArticleFactsInput[]> {
+  /** The current text of every ARTICLE in these courses' modules, in one call. */
+  async articles(courses: { courseId: string; moduleIds: string[] }[]): Promise<ArticleFactsInput[]> {
     type Module = { id: string; contents: { id: string; kind: string; title: string; version: number; body: string | null }[] };
-    const modules = await this.entities<Module>("content", MODULE_ARTICLES, "Module", moduleIds);
+    const courseOf = new Map(courses.flatMap((course) => course.moduleIds.map((id) => [id, course.courseId] as const)));
+    const modules = await this.entities<Module>("content", MODULE_ARTICLES, "Module", [...courseOf.keys()]);
     return modules.flatMap((module) =>
       (module?.contents ?? [])
         .filter((item) => item.kind === "ARTICLE" && item.body !== null)
         .map((item) => ({
           contentId: item.id,
-          courseId,
+          courseId: courseOf.get(module!.id)!,
           moduleId: module!.id,
           title: item.title,
           body: item.body!,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { TRANSACTION_OPTIONS } from "@campus/database";
 import { conflict } from "@campus/errors";
 import type { SharedStore } from "@campus/kv";
 import type { Logger } from "@campus/logging";
@@ -142,20 +143,27 @@ export class SearchReindexService {
           })
         ).map((row) => [row.courseId, row]),
       );
-      const names = await this.sources.names([...new Set(page.map((course) => course.instructor.id))]);
-      for (const course of page) {
-        listed.add(course.courseId);
-        const articles = await this.sources.articles(course.courseId, (course.modules ?? []).map((module) => module.id));
-        const mine = held.get(course.courseId);
-        // catalog changed it after search last applied an event for it: a missed event
-        const stale = !mine || new Date(course.updatedAt) > mine.updatedAt;
-        await this.prisma.$transaction(async (tx) => {
-          if (stale) await this.facts.reloadCourse(tx, { ...course, instructorId: course.instructor.id });
+      const [names, articles] = await Promise.all([
+        this.sources.names([...new Set(page.map((course) => course.instructor.id))]),
+        this.sources.articles(
+          page.map((course) => ({ courseId: course.courseId, moduleIds: (course.modules ?? []).map((m) => m.id) })),
+        ),
+      ]);
+      await this.prisma.$transaction(
+        async (tx) => {
+          for (const course of page) {
+            listed.add(course.courseId);
+            const mine = held.get(course.courseId);
+            // catalog changed it after search last applied an event for it: a missed event, or lost facts
+            if (!mine || new Date(course.updatedAt) > mine.updatedAt) {
+              await this.facts.reloadCourse(tx, { ...course, instructorId: course.instructor.id });
+            }
+          }
           for (const article of articles) await this.facts.applyArticle(tx, article);
-          const name = names.get(course.instructor.id);
-          if (name !== undefined) await this.facts.applyName(tx, course.instructor.id, name, new Date());
-        });
-      }
+          for (const [userId, name] of names) await this.facts.applyName(tx, userId, name, new Date());
+        },
+        TRANSACTION_OPTIONS,
+      );
       await progress({ coursesRead: listed.size });
     }
     // published here but not in catalog's list: unpublished or archived meanwhile
