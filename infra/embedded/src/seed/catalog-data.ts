@@ -1,4 +1,14 @@
 /** Demo content: believable titles across categories and levels, generated deterministically. */
+/** The demo instructors; course i is taught by INSTRUCTORS[i % 6]. */
+export const INSTRUCTORS = [
+  "Ada Lovelace",
+  "Grace Hopper",
+  "Alan Turing",
+  "Katherine Johnson",
+  "Edsger Dijkstra",
+  "Barbara Liskov",
+];
+
 export const CATEGORIES = [
   "Programming",
   "Data Science",

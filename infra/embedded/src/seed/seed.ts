@@ -3,19 +3,11 @@ import path from "node:path";
 import type { Role, Viewer } from "@campus/auth";
 import { LoaderRegistry } from "@campus/subgraph";
 import type { Campus } from "../campus";
-import { CATEGORIES, demoCourses, type DemoCourse } from "./catalog-data";
+import { CATEGORIES, demoCourses, INSTRUCTORS, type DemoCourse } from "./catalog-data";
 import { DEMO_ESSAY_TEXT, demoArticle, demoEssay, demoQuiz } from "./learning-data";
 
 export const DEMO_PASSWORD = "campus-demo-password";
 
-const INSTRUCTORS = [
-  "Ada Lovelace",
-  "Grace Hopper",
-  "Alan Turing",
-  "Katherine Johnson",
-  "Edsger Dijkstra",
-  "Barbara Liskov",
-];
 const LEARNERS = [
   "Mina Park",
   "Jonas Berg",
