@@ -56,6 +56,7 @@ describe("commands", () => {
     const commands: [string, string, string, string[]][] = [
       ["seed", "infra/embedded", "src/seed/cli.ts", ["--help"]],
       ["events:replay", ".", "packages/events/src/cli/replay.ts", ["--help"]],
+      ["search:reindex", ".", "subgraphs/search/src/cli/search-reindex.ts", ["--help"]],
       ["bench", "tests", "bench/run.ts", ["--help"]],
       ["migrate", ".", "packages/database/src/cli/migrate.ts", ["--help"]],
       ["migrate:new", ".", "packages/database/src/cli/migrate-new.ts", ["--help"]],

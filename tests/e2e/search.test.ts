@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import {
   backends,
   operation,
@@ -184,5 +187,26 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))("co
     expect(ids(await search(`${word} bioluminescence`))).toEqual([courseId]);
     expect((await search(`${word} augusta`)).totalCount).toBeGreaterThan(0); // instructor names came back too
     expect(ids(await search(`${word} pythonic`))).toEqual([]); // archived stays out
+  });
+
+  it("pnpm search:reindex rebuilds through the router as an admin, and refuses without credentials", async () => {
+    const admin = await registerAdmin(campus);
+    const cli = (env: Record<string, string>) =>
+      promisify(execFile)(
+        process.execPath,
+        ["-r", "@swc-node/register", "subgraphs/search/src/cli/search-reindex.ts", "--url", campus.routerUrl, "--email", admin.email],
+        { cwd: path.resolve(__dirname, "../.."), env: { ...process.env, ...env }, timeout: 90_000 },
+      ).then(
+        (result) => ({ code: 0, ...result }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+    const refused = await cli({ CAMPUS_ADMIN_PASSWORD: "", CAMPUS_ACCESS_TOKEN: "" });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/CAMPUS_ADMIN_PASSWORD/);
+    const rebuilt = await cli({ CAMPUS_ADMIN_PASSWORD: admin.password });
+    expect(rebuilt.stdout).toMatch(/done in [\d.]+ s: the new index is live/);
+    expect(rebuilt.code).toBe(0);
+    await settleEvents(campus);
+    expect((await search(`paging ${word}`)).totalCount).toBe(5);
   });
 });
