@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { identityHeaders, signRequest } from "@campus/auth";
+import { DomainError } from "@campus/errors";
 import { serviceFetch } from "@campus/http";
 import { currentLogContext, type Logger } from "@campus/logging";
 import type { RouterContext } from "./plugins/authorization";
@@ -45,6 +46,25 @@ export class SubgraphSource extends RemoteGraphQLDataSource<RouterContext> {
     if (log?.requestId) headers.set("x-request-id", log.requestId);
   }
 
+  /**
+   * A subgraph that does not answer in time, or cannot be reached, is the
+   * service being unavailable (SERVICE_UNAVAILABLE, HTTP 503), never an
+   * internal error: the client did nothing wrong and may retry (mutations
+   * with their idempotency key).
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      if (!unreachable(error)) throw error;
+      this.logger.warn({ subgraph: this.name, err: error }, "subgraph did not answer");
+      throw new DomainError(
+        "SERVICE_UNAVAILABLE",
+        `Part of Campus (${this.name}) did not answer in time; try again shortly`,
+      );
+    }
+  }
+
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0]) {
     if (response.status === 401) {
       this.logger.error(
@@ -54,4 +74,14 @@ export class SubgraphSource extends RemoteGraphQLDataSource<RouterContext> {
     }
     return super.errorFromResponse(response);
   }
+}
+
+/**
+ * fetch's own failures: the timeout's abort, and undici's "fetch failed" for
+ * a refused or reset connection or an unknown host. Matched by name, not
+ * instanceof: undici's errors come from Node's realm.
+ */
+function unreachable(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  return name === "TimeoutError" || name === "AbortError" || (name === "TypeError" && message === "fetch failed");
 }
