@@ -35,7 +35,8 @@ export const subgraph = defineSubgraph({
 
   async wire({ config, db, prisma, store, logger, consume, neighbourUrl, secret }) {
     const index = openCourseIndex(config, db);
-    await index.open();
+    // an engine that is down at start is not fatal: searches answer SERVICE_UNAVAILABLE and the indexer retries
+    await index.open().catch((error: unknown) => logger.warn({ err: error }, "search index not reachable at start"));
     const facts = new SearchFactsRepository(prisma);
     consume(COURSE_FACTS_GROUP, courseFactsHandlers(facts));
     const indexer = new CourseIndexer(

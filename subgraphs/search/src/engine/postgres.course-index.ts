@@ -81,6 +81,7 @@ export class PostgresCourseIndex implements CourseIndex {
   private readonly schema: string;
   private readonly t: { doc: string; term: string; state: string };
   private languages?: { configs: string[]; at: number };
+  private opening?: Promise<void>;
 
   constructor(private readonly db: Database) {
     const schema = `"${db.schema.replace(/"/g, '""')}"`;
@@ -92,7 +93,16 @@ export class PostgresCourseIndex implements CourseIndex {
     };
   }
 
-  async open(): Promise<void> {
+  /** Memoized: every method opens first, so a database that was down at start is picked up once it answers. */
+  open(): Promise<void> {
+    this.opening ??= this.create().catch((error: unknown) => {
+      this.opening = undefined;
+      throw error;
+    });
+    return this.opening;
+  }
+
+  private async create(): Promise<void> {
     const { doc, term, state } = this.t;
     await this.guard(async () => {
       // pg_trgm is a trusted extension (a database owner may create it); in PGlite it is loaded at start
@@ -248,6 +258,7 @@ export class PostgresCourseIndex implements CourseIndex {
 
   async startRebuild(): Promise<IndexRebuild> {
     const { doc, term, state } = this.t;
+    await this.open();
     const generation = await this.guard(() =>
       this.db.transaction(async (tx) => {
         const [row] = await tx.query<{ live: number; building: number | null }>(`SELECT live, building FROM ${state} FOR UPDATE`);
@@ -289,6 +300,7 @@ export class PostgresCourseIndex implements CourseIndex {
   }
 
   private async liveGeneration(): Promise<number> {
+    await this.open();
     const [row] = await this.db.query<{ live: number }>(`SELECT live FROM ${this.t.state}`);
     if (!row) throw new SearchEngineUnavailableError("the search index is not open");
     return row.live;
