@@ -70,11 +70,16 @@ describe.each(setups)("relevance set on the demo catalog: $name", (setup) => {
       const rank = titles.indexOf(item.expected) + 1;
       const wanted = item.first ? 1 : 3;
       if (rank === 0 || rank > wanted) {
-        misses.push(`  ${JSON.stringify(item.query)} (${item.why}): wanted "${item.expected}" at ≤ ${wanted}, got [${titles.slice(0, 3).join(" | ")}]`);
+        misses.push(
+          `  ${JSON.stringify(item.query)} (${item.why}): wanted "${item.expected}" at ≤ ${wanted}, got [${titles.slice(0, 3).join(" | ")}]`,
+        );
       }
-      if (page.hits.some((hit) => drafts.has(hit.courseId))) misses.push(`  ${JSON.stringify(item.query)}: returned a draft`);
+      if (page.hits.some((hit) => drafts.has(hit.courseId)))
+        misses.push(`  ${JSON.stringify(item.query)}: returned a draft`);
     }
-    print(`[relevance ${setup.name}] ${RELEVANCE_SET.length - misses.length}/${RELEVANCE_SET.length} queries as expected`);
+    print(
+      `[relevance ${setup.name}] ${RELEVANCE_SET.length - misses.length}/${RELEVANCE_SET.length} queries as expected`,
+    );
     if (misses.length > 0) throw new Error(`relevance misses:\n${misses.join("\n")}`);
   });
 });

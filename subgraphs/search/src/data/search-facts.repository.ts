@@ -81,7 +81,11 @@ export class SearchFactsRepository {
             ? null
             : new Date(input.publishedAt),
     };
-    await tx.courseFacts.upsert({ where: { courseId: input.courseId }, create: { courseId: input.courseId, ...data }, update: data });
+    await tx.courseFacts.upsert({
+      where: { courseId: input.courseId },
+      create: { courseId: input.courseId, ...data },
+      update: data,
+    });
     await this.queue(tx, [input.courseId]);
   }
 
@@ -89,7 +93,8 @@ export class SearchFactsRepository {
   async applyArticle(tx: SearchTx, input: ArticleFactsInput): Promise<boolean> {
     const held = await tx.articleFacts.findUnique({ where: { contentId: input.contentId } });
     if (held && held.version > input.version) return false;
-    if (held && held.version === input.version && held.moduleId === input.moduleId && held.title === input.title) return false;
+    if (held && held.version === input.version && held.moduleId === input.moduleId && held.title === input.title)
+      return false;
     const { contentId, ...data } = input;
     await tx.articleFacts.upsert({ where: { contentId }, create: input, update: data });
     await this.queue(tx, [input.courseId]);

@@ -54,9 +54,18 @@ export function facetLabel(field: Exclude<FacetField, "category">, value: string
  * Bucket order: fixed scales (level, price band, free) in their own order,
  * open ones (category, language) by count, then label.
  */
-export function sortBuckets<B extends { value: string; label: string; count: number }>(field: FacetField, buckets: B[]): B[] {
+export function sortBuckets<B extends { value: string; label: string; count: number }>(
+  field: FacetField,
+  buckets: B[],
+): B[] {
   const scale =
-    field === "level" ? LEVELS : field === "priceBand" ? PRICE_BANDS.map((band) => band.value) : field === "free" ? ["true", "false"] : null;
+    field === "level"
+      ? LEVELS
+      : field === "priceBand"
+        ? PRICE_BANDS.map((band) => band.value)
+        : field === "free"
+          ? ["true", "false"]
+          : null;
   return [...buckets]
     .filter((bucket) => bucket.count > 0)
     .sort((a, b) =>

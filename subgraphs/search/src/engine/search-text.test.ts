@@ -9,11 +9,14 @@ describe("parseSearchText", () => {
     ["e-learning", { words: ["e", "learning"], phrases: [], excluded: [] }],
     ['"single"', { words: ["single"], phrases: [], excluded: [] }],
     ['unbalanced "quote here', { words: ["unbalanced", "quote", "here"], phrases: [], excluded: [] }],
-    ["title:python (a OR b) * ~2 ^3 \\ / && || !", { words: ["title", "python", "a", "or", "b", "2", "3"], phrases: [], excluded: [] }],
+    [
+      "title:python (a OR b) * ~2 ^3 \\ / && || !",
+      { words: ["title", "python", "a", "or", "b", "2", "3"], phrases: [], excluded: [] },
+    ],
     ["Ünïcode ÇAFÉ 日本語 🐍🚀", { words: ["ünïcode", "çafé", "日本語"], phrases: [], excluded: [] }],
     ["🐍", { words: [], phrases: [], excluded: [] }],
     ["   ", { words: [], phrases: [], excluded: [] }],
-    ["- -- \"\" '", { words: [], phrases: [], excluded: [] }],
+    ['- -- "" \'', { words: [], phrases: [], excluded: [] }],
   ])("%s", (input, expected) => {
     expect(parseSearchText(input)).toEqual(expected);
   });

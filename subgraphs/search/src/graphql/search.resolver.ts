@@ -1,11 +1,6 @@
 import { Arg, Int, Query, Resolver } from "type-graphql";
 import type { CourseSearchService } from "../service/course-search.service";
-import {
-  CourseSearchConnection,
-  CourseSuggestion,
-  SearchFacetField,
-  SearchFilter,
-} from "./search.types";
+import { CourseSearchConnection, CourseSuggestion, SearchFacetField, SearchFilter } from "./search.types";
 
 @Resolver()
 export class SearchResolver {

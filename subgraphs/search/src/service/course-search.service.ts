@@ -99,12 +99,18 @@ export class CourseSearchService {
 function checkedFilter(filter: NonNullable<SearchArgs["filter"]>): SearchFilter {
   const list = <T>(field: string, values: T[] | null | undefined, valid: (value: T) => boolean) => {
     if (!values) return undefined;
-    if (values.length > MAX_FILTER_VALUES) throw badInput(`filter.${field} takes at most ${MAX_FILTER_VALUES} values`, { field: `filter.${field}` });
+    if (values.length > MAX_FILTER_VALUES)
+      throw badInput(`filter.${field} takes at most ${MAX_FILTER_VALUES} values`, { field: `filter.${field}` });
     const bad = values.find((value) => !valid(value));
-    if (bad !== undefined) throw badInput(`filter.${field} has an invalid value: ${String(bad).slice(0, 40)}`, { field: `filter.${field}` });
+    if (bad !== undefined)
+      throw badInput(`filter.${field} has an invalid value: ${String(bad).slice(0, 40)}`, { field: `filter.${field}` });
     return values.length > 0 ? [...new Set(values)] : undefined;
   };
-  if (filter.maxPrice !== undefined && filter.maxPrice !== null && (!Number.isInteger(filter.maxPrice) || filter.maxPrice < 0)) {
+  if (
+    filter.maxPrice !== undefined &&
+    filter.maxPrice !== null &&
+    (!Number.isInteger(filter.maxPrice) || filter.maxPrice < 0)
+  ) {
     throw badInput("filter.maxPrice must be a whole number of minor units, 0 or more", { field: "filter.maxPrice" });
   }
   if (filter.instructorId && !isUuid(filter.instructorId)) {
@@ -113,7 +119,11 @@ function checkedFilter(filter: NonNullable<SearchArgs["filter"]>): SearchFilter 
   return {
     categoryIds: list("categoryIds", filter.categoryIds, isUuid),
     levels: list("levels", filter.levels, () => true),
-    languages: list("languages", filter.languages?.map((language) => language.toLowerCase()), (l) => LANGUAGE.test(l)),
+    languages: list(
+      "languages",
+      filter.languages?.map((language) => language.toLowerCase()),
+      (l) => LANGUAGE.test(l),
+    ),
     free: filter.free ?? undefined,
     maxPrice: filter.maxPrice ?? undefined,
     instructorId: filter.instructorId ?? undefined,
@@ -141,8 +151,10 @@ function readCursor(cursor: string, fingerprint: string): SortPosition {
     throw refuse("is not a cursor this API issued");
   }
   const [issuedFor, ...position] = decoded as (string | number)[];
-  if (issuedFor !== fingerprint) throw refuse("belongs to another search (query or filter changed): start again without it");
+  if (issuedFor !== fingerprint)
+    throw refuse("belongs to another search (query or filter changed): start again without it");
   // every engine ends its position with the course id
-  if (typeof position.at(-1) !== "string" || !isUuid(position.at(-1) as string)) throw refuse("is not a cursor this API issued");
+  if (typeof position.at(-1) !== "string" || !isUuid(position.at(-1) as string))
+    throw refuse("is not a cursor this API issued");
   return position;
 }

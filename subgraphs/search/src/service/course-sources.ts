@@ -54,7 +54,12 @@ export class CourseSources {
   async *publishedCourses(): AsyncGenerator<SourceCourse[]> {
     let after: string | null = null;
     for (;;) {
-      type Page = { courses: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: SourceCourse & { id: string } }[] } };
+      type Page = {
+        courses: {
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          edges: { node: SourceCourse & { id: string } }[];
+        };
+      };
       const data: Page = await this.query<Page>("catalog", COURSES, { after });
       yield data.courses.edges.map(({ node }) => ({ ...node, courseId: node.id }));
       if (!data.courses.pageInfo.hasNextPage) return;
@@ -70,7 +75,10 @@ export class CourseSources {
 
   /** The current text of every ARTICLE in these courses' modules, in one call. */
   async articles(courses: { courseId: string; moduleIds: string[] }[]): Promise<ArticleFactsInput[]> {
-    type Module = { id: string; contents: { id: string; kind: string; title: string; version: number; body: string | null }[] };
+    type Module = {
+      id: string;
+      contents: { id: string; kind: string; title: string; version: number; body: string | null }[];
+    };
     const courseOf = new Map(courses.flatMap((course) => course.moduleIds.map((id) => [id, course.courseId] as const)));
     const modules = await this.entities<Module>("content", MODULE_ARTICLES, "Module", [...courseOf.keys()]);
     return modules.flatMap((module) =>
@@ -92,7 +100,12 @@ export class CourseSources {
     return new Map(people.filter((person) => person !== null).map((person) => [person!.id, person!.name]));
   }
 
-  private async entities<T>(subgraph: "catalog" | "content" | "identity", query: string, typename: string, ids: string[]) {
+  private async entities<T>(
+    subgraph: "catalog" | "content" | "identity",
+    query: string,
+    typename: string,
+    ids: string[],
+  ) {
     if (ids.length === 0) return [];
     const data = await this.query<{ _entities: (T | null)[] }>(subgraph, query, {
       r: ids.map((id) => ({ __typename: typename, id })),
@@ -110,11 +123,11 @@ export class CourseSources {
         headers: {
           "content-type": "application/json",
           accept: "application/json",
-          ...signedIdentityHeaders(
-            this.options.secret,
-            REINDEX_VIEWER,
-            { method: "POST", path: new URL(url).pathname, body },
-          ),
+          ...signedIdentityHeaders(this.options.secret, REINDEX_VIEWER, {
+            method: "POST",
+            path: new URL(url).pathname,
+            body,
+          }),
         },
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
@@ -125,7 +138,9 @@ export class CourseSources {
       throw new SourceUnavailableError(`${subgraph} did not answer: ${(error as Error).message}`, { cause: error });
     }
     if (payload.errors?.length || !payload.data) {
-      throw new SourceUnavailableError(`${subgraph} answered with errors: ${payload.errors?.map((e) => e.message).join("; ")}`);
+      throw new SourceUnavailableError(
+        `${subgraph} answered with errors: ${payload.errors?.map((e) => e.message).join("; ")}`,
+      );
     }
     return payload.data;
   }

@@ -109,7 +109,10 @@ export class SearchReindexService {
         await rebuild.activate();
         // written to the old index only, perhaps: write them again to the one now live
         await this.facts.queue(this.prisma, await this.facts.changedSince(since));
-        this.logger.info({ documents: status.documentsWritten, caughtUp, ms: Date.now() - started }, "search index rebuilt and swapped");
+        this.logger.info(
+          { documents: status.documentsWritten, caughtUp, ms: Date.now() - started },
+          "search index rebuilt and swapped",
+        );
       } catch (error) {
         await rebuild.abandon().catch(() => undefined);
         throw error;
@@ -149,25 +152,25 @@ export class SearchReindexService {
           page.map((course) => ({ courseId: course.courseId, moduleIds: (course.modules ?? []).map((m) => m.id) })),
         ),
       ]);
-      await this.prisma.$transaction(
-        async (tx) => {
-          for (const course of page) {
-            listed.add(course.courseId);
-            const mine = held.get(course.courseId);
-            // catalog changed it after search last applied an event for it: a missed event, or lost facts
-            if (!mine || new Date(course.updatedAt) > mine.updatedAt) {
-              await this.facts.reloadCourse(tx, { ...course, instructorId: course.instructor.id });
-            }
+      await this.prisma.$transaction(async (tx) => {
+        for (const course of page) {
+          listed.add(course.courseId);
+          const mine = held.get(course.courseId);
+          // catalog changed it after search last applied an event for it: a missed event, or lost facts
+          if (!mine || new Date(course.updatedAt) > mine.updatedAt) {
+            await this.facts.reloadCourse(tx, { ...course, instructorId: course.instructor.id });
           }
-          for (const article of articles) await this.facts.applyArticle(tx, article);
-          for (const [userId, name] of names) await this.facts.applyName(tx, userId, name, new Date());
-        },
-        TRANSACTION_OPTIONS,
-      );
+        }
+        for (const article of articles) await this.facts.applyArticle(tx, article);
+        for (const [userId, name] of names) await this.facts.applyName(tx, userId, name, new Date());
+      }, TRANSACTION_OPTIONS);
       await progress({ coursesRead: listed.size });
     }
     // published here but not in catalog's list: unpublished or archived meanwhile
-    const claimed = await this.prisma.courseFacts.findMany({ where: { status: "PUBLISHED" }, select: { courseId: true } });
+    const claimed = await this.prisma.courseFacts.findMany({
+      where: { status: "PUBLISHED" },
+      select: { courseId: true },
+    });
     const missing = claimed.map((row) => row.courseId).filter((id) => !listed.has(id));
     for (let i = 0; i < missing.length; i += 100) {
       const statuses = await this.sources.courseStatus(missing.slice(i, i + 100));
@@ -181,12 +184,17 @@ export class SearchReindexService {
   }
 
   /** Writes the documents of courses changed since `since` to the new index, at their own versions. */
-  private async catchUp(since: number, write: (docs: Awaited<ReturnType<CourseIndexer["documents"]>>) => Promise<void>) {
+  private async catchUp(
+    since: number,
+    write: (docs: Awaited<ReturnType<CourseIndexer["documents"]>>) => Promise<void>,
+  ) {
     const changed = await this.facts.changedSince(since);
     const entries = await this.prisma.courseIndexEntry.findMany({ where: { courseId: { in: changed } } });
     const version = new Map(entries.map((entry) => [entry.courseId, Number(entry.sequence)]));
     for (let i = 0; i < changed.length; i += this.options.batch) {
-      await write(await this.indexer.documents(changed.slice(i, i + this.options.batch), (id) => version.get(id) ?? since));
+      await write(
+        await this.indexer.documents(changed.slice(i, i + this.options.batch), (id) => version.get(id) ?? since),
+      );
     }
     return changed.length;
   }
