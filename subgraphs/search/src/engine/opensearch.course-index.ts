@@ -254,7 +254,8 @@ export class OpenSearchCourseIndex implements CourseIndex {
 
   /** Every index this prefix made: `<prefix>-initial` and `<prefix>-<timestamp>`, nothing of a longer prefix. */
   private async ownIndices(): Promise<string[]> {
-    const { body } = await this.client.indices.get(
+    // every matching index is listed, with or without an alias: a small answer, unlike GET <index> and its mappings
+    const { body } = await this.client.indices.getAlias(
       { index: `${this.alias}-*`, expand_wildcards: "all" },
       { ignore: [404] },
     );
