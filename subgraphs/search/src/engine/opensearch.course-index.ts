@@ -21,23 +21,6 @@ import {
   type SuggestResponseBody,
 } from "./opensearch.query";
 
-/**
- * The production engine: an OpenSearch index behind an alias (docs/search.md).
- *
- * - The alias is the prefix ("campus-courses"); it points at one index,
- *   `<prefix>-initial` (made by `open`) or `<prefix>-<timestamp>` (made by a
- *   rebuild). Reads and writes go through the alias, a rebuild fills its own
- *   index and `activate` moves the alias in one `_aliases` call.
- * - Mapping and analyzers: opensearch.mapping.ts. Queries: opensearch.query.ts.
- * - Versions: every write is `version_type: external_gte` with the document's
- *   version, so OpenSearch itself refuses a lower version (a 409 for that
- *   document, which is the guard working, not an error).
- * - Hidden courses stay as tombstones (`visible: false`), filtered out of
- *   every query, so a late lower version cannot bring them back.
- * - Anything that says the engine could not answer (no connection, a
- *   timeout, 429, 5xx) becomes SearchEngineUnavailableError; its message is
- *   for the logs, the service never shows it to clients.
- */
 export interface OpenSearchCourseIndexOptions {
   url: string;
   /** The alias, and the start of every index name: lower case, e.g. "campus-courses". */
@@ -57,6 +40,23 @@ const DEFAULT_LANGUAGE = "en";
 /** OpenSearch index names: lower case, no leading -, _ or +, none of \/*?"<>| , # or space. */
 const INDEX_PREFIX = /^[a-z0-9][a-z0-9._-]*$/;
 
+/**
+ * The production engine: an OpenSearch index behind an alias (docs/search.md).
+ *
+ * - The alias is the prefix ("campus-courses"); it points at one index,
+ *   `<prefix>-initial` (made by `open`) or `<prefix>-<timestamp>` (made by a
+ *   rebuild). Reads and writes go through the alias, a rebuild fills its own
+ *   index and `activate` moves the alias in one `_aliases` call.
+ * - Mapping and analyzers: opensearch.mapping.ts. Queries: opensearch.query.ts.
+ * - Versions: every write is `version_type: external_gte` with the document's
+ *   version, so OpenSearch itself refuses a lower version (a 409 for that
+ *   document, which is the guard working, not an error).
+ * - Hidden courses stay as tombstones (`visible: false`), filtered out of
+ *   every query, so a late lower version cannot bring them back.
+ * - Anything that says the engine could not answer (no connection, a
+ *   timeout, 429, 5xx) becomes SearchEngineUnavailableError; its message is
+ *   for the logs, the service never shows it to clients.
+ */
 export class OpenSearchCourseIndex implements CourseIndex {
   readonly engine = "opensearch" as const;
   private readonly client: Client;
@@ -210,9 +210,10 @@ export class OpenSearchCourseIndex implements CourseIndex {
       const seen = newest.get(document.courseId);
       if (!seen || seen.version <= document.version) newest.set(document.courseId, document);
     }
-    const body = [...newest.values()].flatMap((document) => [
-      { index: { _id: document.courseId, version: document.version, version_type: "external_gte" } },
-      storedCourse(document),
+    const stored = [...newest.values()].map(storedCourse);
+    const body = stored.flatMap((course) => [
+      { index: { _id: course.courseId, version: course.version, version_type: "external_gte" } },
+      course,
     ]);
     const { body: result } = await this.client.bulk({
       index,
@@ -230,8 +231,9 @@ export class OpenSearchCourseIndex implements CourseIndex {
         throw new Error(message);
       }
     }
-    const keys = new Set([...newest.values()].map((document) => storedCourse(document).textLanguage));
-    if ([...keys].some((key) => !this.languages?.keys.includes(key))) this.languages = undefined;
+    // a language no query went through yet: ask again rather than wait for the cache to expire
+    if (stored.some((course) => course.visible && !this.languages?.keys.includes(course.textLanguage)))
+      this.languages = undefined;
   }
 
   /** The `text.<key>`s of the visible courses, and English: a query goes through their stemmers only. */

@@ -215,8 +215,9 @@ export const hasPositiveText = (text: SearchText) => text.words.length > 0 || te
 
 /**
  * The unified highlighter builds a Levenshtein automaton for every fuzzy
- * query and every highlighted field (tens of kilobytes each for two edits):
- * 16 words × 5 fuzzy fields × 64 fields once took a 512 MB node down. So the
+ * query and every highlighted field (large ones for two edits; built anew per
+ * field and request): 16 words × 5 fuzzy fields × 64 wildcard-matched fields
+ * ran a 512 MB node out of heap. So the
  * highlight has its own query, one fuzzy term per word and only the planned
  * languages' fields, and no typo marks past this many automata.
  */
