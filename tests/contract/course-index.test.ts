@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { openDatabase, startEmbeddedPostgres } from "@campus/database";
 import {
+  OpenSearchCourseIndex,
   parseSearchText,
   PostgresCourseIndex,
   type CourseDocument,
@@ -61,7 +62,26 @@ function onPostgres(): Setup {
   };
 }
 
-const setups = [onPGlite, onPostgres()];
+function onOpenSearch(): Setup {
+  const url = process.env.OPENSEARCH_URL;
+  return {
+    name: "opensearch engine",
+    skipReason: url
+      ? undefined
+      : "OPENSEARCH_URL is not set; the OpenSearch engine contract is skipped (`pnpm servers start opensearch` starts a node)",
+    async open() {
+      // an alias and indices of its own per run, so runs (and other users of the node) never meet
+      const index = new OpenSearchCourseIndex({
+        url: url!,
+        indexPrefix: `campus-courses-test-${randomBytes(5).toString("hex")}`,
+        refresh: true,
+      });
+      return { index, close: async () => (await index.drop(), await index.close()) };
+    },
+  };
+}
+
+const setups = [onPGlite, onPostgres(), onOpenSearch()];
 for (const setup of setups) if (setup.skipReason) print(`[course-index contract] ${setup.skipReason}`);
 
 const PROGRAMMING = { id: randomUUID(), name: "Programming" };

@@ -17,6 +17,7 @@ describe("pnpm servers", () => {
       expect(result.status).toBe(0);
       expect(result.stdout).toContain("Usage: pnpm servers <command> [server ...]");
       expect(result.stdout).toContain("KAFKA_BROKERS=127.0.0.1:9092");
+      expect(result.stdout).toContain("OPENSEARCH_URL=http://127.0.0.1:9200");
       expect(result.stderr).toBe("");
     }
     // help wins wherever it stands, even after a command that would start something
@@ -29,6 +30,6 @@ describe("pnpm servers", () => {
     expect(command.stderr).toContain("servers: unknown command restart");
     const server = cli("start", "zookeeper");
     expect(server.status).toBe(2);
-    expect(server.stderr).toContain("servers: unknown server zookeeper (known: kafka)");
+    expect(server.stderr).toContain("servers: unknown server zookeeper (known: kafka, opensearch)");
   });
 });

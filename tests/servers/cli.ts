@@ -5,9 +5,10 @@
  */
 import path from "node:path";
 import { kafkaServer } from "./kafka/kafka-server";
+import { opensearchServer } from "./opensearch/opensearch-server";
 import type { TestServer } from "./server";
 
-const SERVERS: TestServer[] = [kafkaServer];
+const SERVERS: TestServer[] = [kafkaServer, opensearchServer];
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const stateDir = (server: TestServer) => path.join(ROOT, ".servers", server.name);
@@ -23,12 +24,14 @@ Runs real servers for tests on this machine, without Docker.
 Commands:
   start [server ...]   start (all when none is named) and wait until each answers;
                        prints the environment to set, e.g. ${envLine(kafkaServer)}
+                       or ${envLine(opensearchServer)}
   stop [server ...]    stop (all when none is named)
   status               tell which are running
   --help, -h           show this help
 
 Servers: ${SERVERS.map((s) => s.name).join(", ")}
-State, data and logs: .servers/<server>/ (e.g. .servers/kafka/logs/server.log)
+State, data and logs: .servers/<server>/ (e.g. .servers/kafka/logs/server.log,
+.servers/opensearch/opensearch.log)
 
 Progress goes to stderr and the environment lines to stdout, so
   export $(pnpm -s servers start kafka)
