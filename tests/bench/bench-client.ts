@@ -22,6 +22,8 @@ export const BACKEND_LABELS: Record<Backend["name"], string> = {
   embedded: "PGlite",
   "postgres+redis": "PostgreSQL + Redis",
   "postgres+redis+kafka": "PostgreSQL + Redis + Kafka",
+  "postgres+redis+opensearch": "PostgreSQL + Redis + OpenSearch",
+  "postgres+redis+kafka+opensearch": "PostgreSQL + Redis + Kafka + OpenSearch",
 };
 
 /** Busy and total CPU time of the whole machine so far (ms, summed over cores). */

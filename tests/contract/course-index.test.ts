@@ -1,15 +1,12 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import pg from "pg";
-import { openDatabase, startEmbeddedPostgres } from "@campus/database";
+import { randomUUID } from "node:crypto";
 import {
-  OpenSearchCourseIndex,
   parseSearchText,
-  PostgresCourseIndex,
   type CourseDocument,
   type CourseIndex,
   type CourseSearchPage,
   type SearchFilter,
 } from "@campus/search";
+import { courseIndexSetups } from "../support/course-indexes";
 
 /**
  * One contract, two engines (docs/search.md): PostgreSQL full-text search on
@@ -19,69 +16,7 @@ import {
  */
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
-interface Setup {
-  name: string;
-  skipReason?: string;
-  open(): Promise<{ index: CourseIndex; close(): Promise<void> }>;
-}
-
-const onPGlite: Setup = {
-  name: "postgres engine on PGlite",
-  async open() {
-    const pglite = await startEmbeddedPostgres();
-    const index = new PostgresCourseIndex(openDatabase({ schema: "search", pglite }));
-    return { index, close: async () => (await index.close(), await pglite.close()) };
-  },
-};
-
-function onPostgres(): Setup {
-  const url = process.env.TEST_POSTGRES_URL;
-  return {
-    name: "postgres engine on PostgreSQL",
-    skipReason: url ? undefined : "TEST_POSTGRES_URL is not set; the PostgreSQL engine contract is skipped",
-    async open() {
-      const name = `campus_search_${randomBytes(5).toString("hex")}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      const own = new URL(url!);
-      own.pathname = `/${name}`;
-      const db = openDatabase({ schema: "search", url: own.toString(), poolSize: 4 });
-      await db.exec(`CREATE SCHEMA IF NOT EXISTS search`);
-      const index = new PostgresCourseIndex(db);
-      return {
-        index,
-        async close() {
-          await index.close();
-          await db.close();
-          await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await admin.end();
-        },
-      };
-    },
-  };
-}
-
-function onOpenSearch(): Setup {
-  const url = process.env.OPENSEARCH_URL;
-  return {
-    name: "opensearch engine",
-    skipReason: url
-      ? undefined
-      : "OPENSEARCH_URL is not set; the OpenSearch engine contract is skipped (`pnpm servers start opensearch` starts a node)",
-    async open() {
-      // an alias and indices of its own per run, so runs (and other users of the node) never meet
-      const index = new OpenSearchCourseIndex({
-        url: url!,
-        indexPrefix: `campus-courses-test-${randomBytes(5).toString("hex")}`,
-        refresh: true,
-      });
-      return { index, close: async () => (await index.drop(), await index.close()) };
-    },
-  };
-}
-
-const setups = [onPGlite, onPostgres(), onOpenSearch()];
+const setups = courseIndexSetups();
 for (const setup of setups) if (setup.skipReason) print(`[course-index contract] ${setup.skipReason}`);
 
 const PROGRAMMING = { id: randomUUID(), name: "Programming" };

@@ -1,5 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import pg from "pg";
+import { randomUUID } from "node:crypto";
 import {
   applySharedTables,
   openDatabase,
@@ -20,7 +19,7 @@ import {
   type EventTransport,
 } from "@campus/events";
 import { createLogger } from "@campus/logging";
-import { deleteKafkaPrefix, kafkaTestPrefix } from "@campus/testkit";
+import { deleteKafkaPrefix, kafkaTestPrefix, scratchDatabase } from "@campus/testkit";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -66,16 +65,10 @@ function embeddedOnPostgres(): Setup {
     name: "embedded (PostgreSQL)",
     skipReason: url ? undefined : "TEST_POSTGRES_URL is not set; PostgreSQL transport contract skipped",
     async open() {
-      const name = `campus_events_${randomBytes(5).toString("hex")}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const dbUrl = new URL(url!);
-      dbUrl.pathname = `/${name}`;
-      const consumerDb = openDatabase({ schema: "enrollment", url: dbUrl.toString() });
+      const database = await scratchDatabase(url!, "campus_events");
+      const consumerDb = openDatabase({ schema: "enrollment", url: database.url });
       await consumerTables(consumerDb);
-      const eventDb = openDatabase({ schema: "eventbus", url: dbUrl.toString() });
+      const eventDb = openDatabase({ schema: "eventbus", url: database.url });
       const transport = await EmbeddedTransport.open({ db: eventDb, ownsDatabase: true, logger, pollMs: 50 });
       return {
         transport,
@@ -83,10 +76,7 @@ function embeddedOnPostgres(): Setup {
         async close() {
           await transport.close();
           await consumerDb.close();
-          const cleanup = new pg.Client({ connectionString: url });
-          await cleanup.connect();
-          await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await cleanup.end();
+          await database.drop();
         },
       };
     },

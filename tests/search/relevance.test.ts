@@ -1,15 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { openDatabase, startEmbeddedPostgres } from "@campus/database";
-import { parseSearchText, PostgresCourseIndex, type CourseDocument, type CourseIndex } from "@campus/search";
+import { parseSearchText, type CourseDocument, type CourseIndex } from "@campus/search";
 import { CATEGORIES, demoCourses, INSTRUCTORS } from "../../infra/embedded/src/seed/catalog-data";
 import { demoArticle } from "../../infra/embedded/src/seed/learning-data";
+import { courseIndexSetups } from "../support/course-indexes";
 import { RELEVANCE_SET } from "./relevance-set";
 
 /**
  * The relevance set (relevance-set.ts) against the demo catalog as `pnpm dev`
  * loads it (60 courses, every tenth a draft, an article per course), written
  * straight into the engine: each query must have its course in the top 3
- * (some first). Runs on the embedded engine always.
+ * (some first). Runs on the embedded engine always, on PostgreSQL and
+ * OpenSearch when configured (support/course-indexes.ts).
  */
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -37,18 +38,10 @@ function demoDocuments(): CourseDocument[] {
   }));
 }
 
-const setups: { name: string; open(): Promise<{ index: CourseIndex; close(): Promise<void> }> }[] = [
-  {
-    name: "postgres engine on PGlite",
-    async open() {
-      const pglite = await startEmbeddedPostgres();
-      const index = new PostgresCourseIndex(openDatabase({ schema: "search", pglite }));
-      return { index, close: async () => (await index.close(), await pglite.close()) };
-    },
-  },
-];
+const setups = courseIndexSetups();
+for (const setup of setups) if (setup.skipReason) print(`[relevance] ${setup.skipReason}`);
 
-describe.each(setups)("relevance set on the demo catalog: $name", (setup) => {
+describe.each(setups.filter((setup) => !setup.skipReason))("relevance set on the demo catalog: $name", (setup) => {
   let index: CourseIndex;
   let close: () => Promise<void>;
   const documents = demoDocuments();

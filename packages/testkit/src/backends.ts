@@ -11,10 +11,13 @@ import { deleteKafkaPrefix, kafkaBrokers, kafkaTestPrefix } from "./kafka";
  * missing service there is a failure, not a skip. When KAFKA_BROKERS is set
  * too (`pnpm servers start kafka`), that second backend carries its events
  * over Kafka instead of the event log table, under a topic and group prefix
- * of its own per boot (EVENTS_TOPIC_PREFIX), deleted again on release.
+ * of its own per boot (EVENTS_TOPIC_PREFIX), deleted again on release; with
+ * OPENSEARCH_URL (`pnpm servers start opensearch`), search's index is on
+ * OpenSearch, under an alias of its own per boot, deleted on release.
  */
 export interface Backend {
-  name: "embedded" | "postgres+redis" | "postgres+redis+kafka";
+  /** "postgres+redis", with "+kafka" and "+opensearch" when those servers are configured. */
+  name: "embedded" | `postgres+redis${"" | "+kafka"}${"" | "+opensearch"}`;
   /** Creates isolated storage for one Campus boot. */
   provision(): Promise<{
     env: Record<string, string>;
@@ -30,20 +33,44 @@ const embedded: Backend = {
   provision: async () => ({ env: {}, release: async () => undefined }),
 };
 
-function postgresAndRedis(postgresUrl: string, redisUrl: string, brokers?: string[]): Backend {
-  return {
-    name: brokers ? "postgres+redis+kafka" : "postgres+redis",
-    async provision() {
-      const name = `campus_test_${randomBytes(6).toString("hex")}`;
-      const admin = new pg.Client({ connectionString: postgresUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
+/**
+ * A database of its own on the PostgreSQL of `serverUrl` (a role with
+ * CREATEDB), for one test run: its URL, and `drop` to remove it again.
+ */
+export async function scratchDatabase(
+  serverUrl: string,
+  prefix = "campus_test",
+): Promise<{
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  const run = async (sql: string) => {
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    try {
+      await admin.query(sql);
+    } finally {
       await admin.end();
-      const url = new URL(postgresUrl);
-      url.pathname = `/${name}`;
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+function postgresAndRedis(postgresUrl: string, redisUrl: string, brokers?: string[], opensearchUrl?: string): Backend {
+  return {
+    name: `postgres+redis${brokers ? "+kafka" : ""}${opensearchUrl ? "+opensearch" : ""}` as Backend["name"],
+    async provision() {
+      const database = await scratchDatabase(postgresUrl);
+      const { name, url } = database;
       const storePrefix = `test:${name}:`;
       const store = new RedisStore(redisUrl, storePrefix);
       const topicPrefix = brokers ? kafkaTestPrefix("e2e") : undefined;
+      const indexPrefix = opensearchUrl ? `campus-courses-e2e-${randomBytes(5).toString("hex")}` : undefined;
       return {
         // one database per boot; each subgraph keeps to its own schema inside it
         env: {
@@ -52,16 +79,18 @@ function postgresAndRedis(postgresUrl: string, redisUrl: string, brokers?: strin
             ? { KAFKA_BROKERS: brokers.join(","), EVENTS_TOPIC_PREFIX: topicPrefix }
             : { EVENTS_DATABASE_URL: url.toString() }),
           REDIS_URL: redisUrl,
+          ...(opensearchUrl && indexPrefix
+            ? { OPENSEARCH_URL: opensearchUrl, OPENSEARCH_INDEX_PREFIX: indexPrefix }
+            : {}),
         },
         store,
         storePrefix,
         async release() {
           await store.close();
           if (brokers && topicPrefix) await deleteKafkaPrefix(brokers, topicPrefix);
-          const cleanup = new pg.Client({ connectionString: postgresUrl });
-          await cleanup.connect();
-          await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await cleanup.end();
+          // the boot's course indexes (their alias goes with them)
+          if (opensearchUrl && indexPrefix) await fetch(`${opensearchUrl}/${indexPrefix}-*`, { method: "DELETE" });
+          await database.drop();
         },
       };
     },
@@ -71,7 +100,9 @@ function postgresAndRedis(postgresUrl: string, redisUrl: string, brokers?: strin
 export function backends(): Backend[] {
   const postgresUrl = process.env.TEST_POSTGRES_URL;
   const redisUrl = process.env.TEST_REDIS_URL;
-  if (postgresUrl && redisUrl) return [embedded, postgresAndRedis(postgresUrl, redisUrl, kafkaBrokers())];
+  if (postgresUrl && redisUrl) {
+    return [embedded, postgresAndRedis(postgresUrl, redisUrl, kafkaBrokers(), process.env.OPENSEARCH_URL || undefined)];
+  }
   if (process.env.CI === "true") {
     throw new Error(
       "CI must set TEST_POSTGRES_URL and TEST_REDIS_URL: the suite runs on real PostgreSQL and Redis there",

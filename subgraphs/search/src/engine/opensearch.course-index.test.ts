@@ -43,7 +43,10 @@ describe("OpenSearchCourseIndex on recorded OpenSearch exchanges", () => {
     try {
       const result = await scenario(index);
       expect(replay.requests).toEqual(exchanges.map((exchange) => exchange.request));
-      return { result, requests: replay.requests as { method: string; path: string; body: any }[] };
+      // every engine opens before its first request (the alias check); the scenarios assert what follows it
+      const [opening, ...requests] = replay.requests as { method: string; path: string; body: any }[];
+      expect(name === "open" || `${opening?.method} ${opening?.path}` === `HEAD /_alias/${ALIAS}`).toBe(true);
+      return { result, requests: name === "open" ? [opening!, ...requests] : requests };
     } finally {
       await index.close();
     }
@@ -142,7 +145,7 @@ describe("OpenSearchCourseIndex on recorded OpenSearch exchanges", () => {
       },
       document: python,
     });
-    const refused = readFixture("write").exchanges[1]!.response.body as Json;
+    const refused = readFixture("write").exchanges[2]!.response.body as Json; // after the alias check and the first write
     expect(refused.items[0].index.status).toBe(409);
   });
 
@@ -279,18 +282,19 @@ describe("OpenSearchCourseIndex on recorded OpenSearch exchanges", () => {
     const fresh = /^PUT \/campus-courses-fixture-(\d{17})$/.exec(`${requests[2]!.method} ${requests[2]!.path}`)?.[1];
     expect(fresh).toBeDefined();
     const built = `${ALIAS}-${fresh}`;
-    expect(requests.slice(3, 7).map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect(requests.slice(3, 8).map((r) => `${r.method} ${r.path}`)).toEqual([
       `PUT /${built}/_bulk?refresh=true`, // straight into the new index
       `GET /_alias/${ALIAS}`,
+      `GET /${built}/_refresh`, // searchable before it goes live
       "POST /_aliases",
       `DELETE /${ALIAS}-initial?ignore_unavailable=true`,
     ]);
     expect(requests[2]!.body.aliases).toBeUndefined(); // not live until activated
-    expect(requests[5]!.body).toEqual({
+    expect(requests[6]!.body).toEqual({
       actions: [{ remove: { index: `${ALIAS}-initial`, alias: ALIAS } }, { add: { index: built, alias: ALIAS } }],
     });
-    const abandonedIndex = requests[9]!.path.slice(1);
-    expect(requests[11]).toMatchObject({ method: "DELETE", path: `/${abandonedIndex}?ignore_unavailable=true` });
+    const abandonedIndex = requests[10]!.path.slice(1);
+    expect(requests[12]).toMatchObject({ method: "DELETE", path: `/${abandonedIndex}?ignore_unavailable=true` });
     expect(requests.at(-1)).toMatchObject({ method: "DELETE", path: `/${built}?ignore_unavailable=true` });
   });
 
@@ -299,6 +303,11 @@ describe("OpenSearchCourseIndex on recorded OpenSearch exchanges", () => {
       request: { method: "POST", path: `/${ALIAS}/_search`, body: null },
       response: { status, body },
     });
+    /** The alias check every engine makes first, answered "there". */
+    const opened: Exchange = {
+      request: { method: "HEAD", path: `/_alias/${ALIAS}`, body: null },
+      response: { status: 200, body: null },
+    };
     const search = () => engine().search({ text: parseSearchText("python"), filter: {}, first: 10 });
 
     it("is unavailable when the connection is refused", async () => {
@@ -315,13 +324,14 @@ describe("OpenSearchCourseIndex on recorded OpenSearch exchanges", () => {
 
     it("is unavailable on a 503 (after the client's one retry)", async () => {
       const unavailable = { error: { type: "cluster_block_exception", reason: "blocked" }, status: 503 };
-      replay.play([answer(503, unavailable), answer(503, unavailable)]);
+      replay.play([opened, answer(503, unavailable), answer(503, unavailable)]);
       await expect(search()).rejects.toBeInstanceOf(SearchEngineUnavailableError);
-      expect(replay.requests).toHaveLength(2);
+      expect(replay.requests).toHaveLength(3);
     });
 
     it("is unavailable when _bulk rejects writes with 429", async () => {
       replay.play([
+        opened,
         answer(200, {
           took: 1,
           errors: true,
@@ -341,6 +351,7 @@ describe("OpenSearchCourseIndex on recorded OpenSearch exchanges", () => {
 
     it("is not open when the alias is missing", async () => {
       replay.play([
+        opened,
         answer(404, { error: { type: "index_not_found_exception", reason: "no such index" }, status: 404 }),
       ]);
       const failure = await search().catch((error: unknown) => error);
@@ -349,7 +360,10 @@ describe("OpenSearchCourseIndex on recorded OpenSearch exchanges", () => {
     });
 
     it("treats a refused request (400) as its own bug, not as the engine being down", async () => {
-      replay.play([answer(400, { error: { type: "parsing_exception", reason: "unknown query" }, status: 400 })]);
+      replay.play([
+        opened,
+        answer(400, { error: { type: "parsing_exception", reason: "unknown query" }, status: 400 }),
+      ]);
       const failure = await search().catch((error: unknown) => error);
       expect(failure).not.toBeInstanceOf(SearchEngineUnavailableError);
       expect((failure as Error).message).toMatch(/^search index \(opensearch\): request refused \(400\)/);

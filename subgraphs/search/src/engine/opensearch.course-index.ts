@@ -64,6 +64,7 @@ export class OpenSearchCourseIndex implements CourseIndex {
   private readonly alias: string;
   private readonly refresh: boolean;
   private languages?: { keys: string[]; at: number };
+  private opening?: Promise<void>;
 
   constructor(options: OpenSearchCourseIndexOptions) {
     if (!INDEX_PREFIX.test(options.indexPrefix))
@@ -81,7 +82,20 @@ export class OpenSearchCourseIndex implements CourseIndex {
       });
   }
 
-  async open(): Promise<void> {
+  /**
+   * Memoized, and every method opens first: a cluster that was down at start
+   * is picked up once it answers, and no write ever reaches the alias's name
+   * before the alias exists (OpenSearch would auto-create a plain index there).
+   */
+  open(): Promise<void> {
+    this.opening ??= this.create().catch((error: unknown) => {
+      this.opening = undefined;
+      throw error;
+    });
+    return this.opening;
+  }
+
+  private async create(): Promise<void> {
     await this.guard(async () => {
       const { body: exists } = await this.client.indices.existsAlias({ name: this.alias });
       if (exists) return;
@@ -91,10 +105,12 @@ export class OpenSearchCourseIndex implements CourseIndex {
   }
 
   async write(documents: CourseDocument[]): Promise<void> {
+    await this.open();
     await this.guard(() => this.writeTo(this.alias, documents));
   }
 
   async get(courseId: string): Promise<CourseDocument | null> {
+    await this.open();
     return this.guard(async () => {
       // realtime: a get sees a write before any refresh
       const { body } = await this.client.get({ index: this.alias, id: courseId }, { ignore: [404] });
@@ -107,6 +123,7 @@ export class OpenSearchCourseIndex implements CourseIndex {
   }
 
   async search(request: CourseSearchRequest): Promise<CourseSearchPage> {
+    await this.open();
     return this.guard(async () => {
       const languages = await this.queryLanguages();
       const { body } = await this.client.search({
@@ -120,6 +137,7 @@ export class OpenSearchCourseIndex implements CourseIndex {
   async suggest(prefix: string, limit: number): Promise<CourseSuggestion[]> {
     const words = prefixWords(prefix);
     if (words.length === 0 || limit <= 0) return [];
+    await this.open();
     return this.guard(async () => {
       const { body } = await this.client.search({
         index: this.alias,
@@ -130,6 +148,7 @@ export class OpenSearchCourseIndex implements CourseIndex {
   }
 
   async startRebuild(): Promise<IndexRebuild> {
+    await this.open();
     const index = await this.guard(async () => {
       const live = await this.liveIndices();
       // a rebuild left behind by a crash (an index of ours the alias does not point at) is simply replaced
@@ -144,6 +163,8 @@ export class OpenSearchCourseIndex implements CourseIndex {
       activate: () =>
         this.guard(async () => {
           const old = (await this.liveIndices()).filter((name) => name !== index);
+          // searchable before it is live: the alias never points at documents a search cannot see yet
+          await this.client.indices.refresh({ index });
           // one call, applied atomically: no moment without the alias, or with it on both
           await this.client.indices.updateAliases({
             body: {
