@@ -186,6 +186,13 @@ describe.each(setups.filter((setup) => !setup.skipReason))("course index contrac
 
     it("ignores stop words rather than requiring them", async () => {
       expect(titles(await search("python for the beginner"))[0]).toBe("Python from Scratch");
+      // nothing but stop words constrains nothing
+      expect((await search("for the")).totalCount).toBe(VISIBLE.length);
+      expect(ids(await search("the -python")).sort()).toEqual(
+        VISIBLE.filter((doc) => ![python.courseId, rust.courseId].includes(doc.courseId))
+          .map((doc) => doc.courseId)
+          .sort(),
+      );
     });
 
     it.each([
@@ -351,6 +358,8 @@ describe.each(setups.filter((setup) => !setup.skipReason))("course index contrac
       ["pyt", ["Python from Scratch"]],
       ["Pra", ["Practical Rust"]],
       ["jazz har", ["Jazz Harmony"]],
+      ["ja ha", ["Jazz Harmony"]], // every word is a prefix
+      ["scr pyt", ["Python from Scratch"]],
       ["scratch", ["Python from Scratch"]],
       ["zzz", []],
       ["🐍", []],

@@ -255,7 +255,7 @@ export class PostgresCourseIndex implements CourseIndex {
         .match(/[\p{L}\p{N}]+/gu) ?? [];
     if (words.length === 0) return [];
     // the words are letters and digits only, so they are safe inside a tsquery literal
-    const query = words.map((word, i) => `'${word}'${i === words.length - 1 ? ":*" : ""}`).join(" & ");
+    const query = words.map((word) => `'${word}':*`).join(" & ");
     return this.guard(async () => {
       const rows = await this.db.query<{ course_id: string; title: string }>(
         `SELECT course_id, title FROM ${this.t.doc}
@@ -445,8 +445,8 @@ export class PostgresCourseIndex implements CourseIndex {
       this.stopWords([...text.words, ...text.phrases.flat()], configs),
       closestWords(this.db, this.t.term, generation, text.words),
     ]);
-    let words = text.words.filter((word) => !stops.has(word));
-    if (words.length === 0 && text.phrases.length === 0) words = text.words; // "the" alone still searches
+    // stop words are never required; a text of nothing else ("for the") constrains nothing, as on OpenSearch
+    const words = text.words.filter((word) => !stops.has(word));
     const through = (param: (value: unknown) => string, fn: string, value: string) =>
       `(${configs.map((config) => `${fn}('${config}', ${param(value)})`).join(" || ")})`;
     return {
