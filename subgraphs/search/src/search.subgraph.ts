@@ -1,5 +1,6 @@
 import { defineSubgraph } from "@campus/subgraph";
 import { SearchFactsRepository } from "./data/search-facts.repository";
+import type { CourseIndex } from "./engine/course-index";
 import { PrismaClient } from "./data/search.prisma";
 import { openCourseIndex } from "./engine/open-course-index";
 import { COURSE_FACTS_GROUP, courseFactsHandlers } from "./events/course-facts.consumer";
@@ -45,6 +46,7 @@ export const subgraph = defineSubgraph({
       { pollMs: config.SEARCH_INDEX_POLL_MS, batch: config.SEARCH_INDEX_BATCH },
       logger,
     );
+    // a page of 100 courses with their modules, or their articles, in one answer
     const sources = new CourseSources({ url: neighbourUrl, secret, timeoutMs: 30_000 });
     const reindex = new SearchReindexService(
       prisma,
@@ -76,6 +78,6 @@ export type SearchServices = {
   search: CourseSearchService;
   indexer: CourseIndexer;
   reindex: SearchReindexService;
-  index: import("./engine/course-index").CourseIndex;
+  index: CourseIndex;
   facts: SearchFactsRepository;
 };
