@@ -37,16 +37,18 @@ function alreadyDone(error: unknown): void {
  * Runs one resumable unit of the load again when a service it needs did not
  * answer in time (SERVICE_UNAVAILABLE: nothing was changed). On a busy first
  * start everything, PGlite included, shares one thread, and a catalog call
- * can miss its CATALOG_TIMEOUT_MS; that must not end `pnpm dev`.
+ * can miss its CATALOG_TIMEOUT_MS; that must not end `pnpm dev`. Up to about
+ * a minute of retries: on a machine busy with other work (CI at load 10) four
+ * attempts in 10 s were seen to run out.
  */
-async function patiently<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+async function patiently<T>(work: () => Promise<T>, attempts = 10): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await work();
     } catch (error) {
       const code = (error as { extensions?: { code?: string } }).extensions?.code;
       if (code !== "SERVICE_UNAVAILABLE" || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 3000)));
     }
   }
 }
