@@ -19,8 +19,8 @@ describe("the error formatter", () => {
     });
   });
 
-  it("answers SERVICE_UNAVAILABLE when the database is too busy (Prisma P2024, P2028), without its text", () => {
-    for (const code of ["P2024", "P2028"]) {
+  it("answers SERVICE_UNAVAILABLE when the database is too busy or aborted the transaction (Prisma P2024, P2028, P2034), without its text", () => {
+    for (const code of ["P2024", "P2028", "P2034"]) {
       const busy = Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), {
         code,
       });

@@ -96,10 +96,11 @@ function isClientRequestError(error: unknown): boolean {
 /**
  * Prisma's own "the database is too busy" errors: no connection within the
  * pool timeout (P2024), a transaction that could not start or outlived its
- * timeout (P2028). The database rolled back whatever the request began, and
- * a retry may succeed: SERVICE_UNAVAILABLE, not INTERNAL.
+ * timeout (P2028), a transaction the database aborted for a write conflict or
+ * a deadlock (P2034). The database rolled back whatever the request began,
+ * and a retry may succeed: SERVICE_UNAVAILABLE, not INTERNAL.
  */
-const DATABASE_BUSY = new Set(["P2024", "P2028"]);
+const DATABASE_BUSY = new Set(["P2024", "P2028", "P2034"]);
 
 function isDatabaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
