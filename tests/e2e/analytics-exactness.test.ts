@@ -77,7 +77,7 @@ const QUESTIONS = [
 ];
 // each action is one to three requests through the router; PGlite runs everything in this one process
 const actionsFor = (backend: string) =>
-  Number(process.env.ANALYTICS_WORKLOAD_ACTIONS || (backend === "embedded" ? 500 : 1000));
+  Number(process.env.ANALYTICS_WORKLOAD_ACTIONS || (backend === "embedded" ? 800 : 2000));
 const LEARNERS = 40;
 const WORKERS = 6;
 const DAY = 86_400_000;
