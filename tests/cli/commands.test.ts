@@ -57,6 +57,7 @@ describe("commands", () => {
       ["seed", "infra/embedded", "src/seed/cli.ts", ["--help"]],
       ["events:replay", ".", "packages/events/src/cli/replay.ts", ["--help"]],
       ["search:reindex", ".", "subgraphs/search/src/cli/search-reindex.ts", ["--help"]],
+      ["analytics:rebuild", ".", "subgraphs/analytics/src/cli/analytics-rebuild.ts", ["--help"]],
       ["bench", "tests", "bench/run.ts", ["--help"]],
       ["migrate", ".", "packages/database/src/cli/migrate.ts", ["--help"]],
       ["migrate:new", ".", "packages/database/src/cli/migrate-new.ts", ["--help"]],

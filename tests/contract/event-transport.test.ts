@@ -277,4 +277,29 @@ describe.each(setups.filter((s) => !s.skipReason))("event transport contract: $n
     expect(letter?.error).toMatch(/^MalformedEventError/);
     await c.stop();
   });
+
+  // last: every later group would receive this event too
+  it("dead-letters another version of an event type it handles at once, with the reason, and goes on", async () => {
+    const group = `version-${run}`;
+    const subject = randomUUID();
+    const c = consumer(group, [subject]);
+    await c.start(env.transport);
+    const newer = { ...snapshot(subject, 1), type: courseUpdated.type.replace(/v1$/, "v2") };
+    await env.transport.publish([{ topic: courseUpdated.topic, event: newer }]);
+    await publish([snapshot(subject, 2)]);
+    await until(async () => (await effects(group)).length === 1, "the next event");
+    const letters = await env.consumerDb.query<{ eventId: string; attempts: number; error: string }>(
+      `SELECT "eventId", attempts, error FROM "enrollment"."DeadLetterEvent" WHERE "consumerGroup" = $1 AND "eventId" = $2`,
+      [group, newer.id],
+    );
+    expect(letters).toEqual([
+      {
+        eventId: newer.id,
+        attempts: 1,
+        error: expect.stringContaining("unknown version campus.course.updated.v2"),
+      },
+    ]);
+    expect(await effects(group)).toEqual([{ subject, revision: 2 }]);
+    await c.stop();
+  });
 });

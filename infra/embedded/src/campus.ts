@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import type { AnalyticsServices } from "@campus/analytics";
 import type { AssessmentServices } from "@campus/assessment";
 import type { CatalogServices } from "@campus/catalog";
 import type { CommerceServices } from "@campus/commerce";
@@ -50,6 +51,7 @@ export interface CampusServices {
   content: ContentServices;
   assessment: AssessmentServices;
   search: SearchServices;
+  analytics: AnalyticsServices;
 }
 
 /** One value per subgraph of the list; those of this repository by their names. */

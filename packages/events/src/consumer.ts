@@ -133,7 +133,13 @@ export class EventConsumer<TX> {
       return this.deadLetter(delivery.topic, delivery.event, error, 1);
     }
     const handle = this.handlers.get(event.type);
-    if (!handle) return;
+    if (!handle) {
+      // Another version of an event this group handles: skipping it would lose the fact silently,
+      // so it waits in the dead letters (replayable once a consumer knows the version).
+      const unknownVersion = this.unknownVersionOf(event.type);
+      if (unknownVersion) return this.deadLetter(delivery.topic, event, new MalformedEventError(unknownVersion), 1);
+      return;
+    }
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.apply(event, handle);
@@ -171,6 +177,13 @@ export class EventConsumer<TX> {
     if (applied) this.counters.processed += 1;
     else this.counters.duplicates += 1;
     return applied;
+  }
+
+  /** The reason to dead-letter `type` when the group handles another version of it (`….v1` vs `….v2`). */
+  private unknownVersionOf(type: string): string | null {
+    const stem = type.replace(/\.v\d+$/, "");
+    const known = [...this.handlers.keys()].filter((handled) => handled.replace(/\.v\d+$/, "") === stem);
+    return known.length ? `unknown version ${type}: this consumer handles ${known.join(", ")}` : null;
   }
 
   private async deadLetter(topic: string, event: unknown, error: unknown, attempts: number): Promise<void> {
