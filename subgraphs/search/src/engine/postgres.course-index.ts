@@ -58,7 +58,8 @@ export const textConfigFor = (language: string) => CONFIGS[language.toLowerCase(
 
 /** Weights of D, C, B, A (ts_rank's order): a title match outweighs five description matches. */
 const RANK_WEIGHTS = "{0.05,0.2,0.4,1.0}";
-const HEADLINE = "StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=\" … \"";
+const HEADLINE =
+  'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
 /** How long the set of indexed languages (which stemmers a query goes through) is trusted. */
 const LANGUAGES_TTL_MS = 10_000;
 
@@ -209,20 +210,27 @@ export class PostgresCourseIndex implements CourseIndex {
 
       const [hitRows, facetRows] = await Promise.all([
         this.db.query<{ course_id: string; score: number }>(hitsSql, hits.params),
-        this.db.query<{ field: string; value: string | null; label: string | null; count: number }>(facetsSql, facets.params),
+        this.db.query<{ field: string; value: string | null; label: string | null; count: number }>(
+          facetsSql,
+          facets.params,
+        ),
       ]);
       const page = hitRows.slice(0, request.first);
       const highlights =
-        text && hits.query ? await this.highlights(generation, page.map((row) => row.course_id), text) : new Map<string, string>();
+        text && hits.query
+          ? await this.highlights(
+              generation,
+              page.map((row) => row.course_id),
+              text,
+            )
+          : new Map<string, string>();
       return {
         totalCount: facetRows.find((row) => row.field === "total")?.count ?? 0,
-        hits: page.map(
-          (row): CourseHit => ({
-            courseId: row.course_id,
-            highlight: highlights.get(row.course_id) ?? null,
-            position: [row.score, row.course_id],
-          }),
-        ),
+        hits: page.map((row): CourseHit => ({
+          courseId: row.course_id,
+          highlight: highlights.get(row.course_id) ?? null,
+          position: [row.score, row.course_id],
+        })),
         facets: facetsFrom(facetRows),
         hasNextPage: hitRows.length > request.first,
       };
@@ -230,7 +238,11 @@ export class PostgresCourseIndex implements CourseIndex {
   }
 
   async suggest(prefix: string, limit: number): Promise<CourseSuggestion[]> {
-    const words = prefix.normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    const words =
+      prefix
+        .normalize("NFKC")
+        .toLowerCase()
+        .match(/[\p{L}\p{N}]+/gu) ?? [];
     if (words.length === 0) return [];
     // the words are letters and digits only, so they are safe inside a tsquery literal
     const query = words.map((word, i) => `'${word}'${i === words.length - 1 ? ":*" : ""}`).join(" & ");
@@ -250,7 +262,9 @@ export class PostgresCourseIndex implements CourseIndex {
     const { doc, term, state } = this.t;
     const generation = await this.guard(() =>
       this.db.transaction(async (tx) => {
-        const [row] = await tx.query<{ live: number; building: number | null }>(`SELECT live, building FROM ${state} FOR UPDATE`);
+        const [row] = await tx.query<{ live: number; building: number | null }>(
+          `SELECT live, building FROM ${state} FOR UPDATE`,
+        );
         // a rebuild left behind by a crash is simply replaced
         const next = Math.max(row!.live, row!.building ?? 0) + 1;
         await tx.execute(`DELETE FROM ${doc} WHERE generation <> $1 AND generation <> $2`, [row!.live, next]);
@@ -374,7 +388,9 @@ export class PostgresCourseIndex implements CourseIndex {
          WHERE stored.version <= EXCLUDED.version`,
         [generation, JSON.stringify(rows)],
       );
-      const changes = [...delta.entries()].filter(([, by]) => by !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const changes = [...delta.entries()]
+        .filter(([, by]) => by !== 0)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       if (changes.length > 0) {
         await tx.execute(
           `INSERT INTO ${term} AS t (generation, term, documents)
@@ -433,7 +449,9 @@ export class PostgresCourseIndex implements CourseIndex {
         return clauses.length > 0 ? clauses.join(" && ") : null;
       },
       exclude(param) {
-        return text.excluded.map((word) => ` AND NOT (search_vector @@ ${through(param, "plainto_tsquery", word)})`).join("");
+        return text.excluded
+          .map((word) => ` AND NOT (search_vector @@ ${through(param, "plainto_tsquery", word)})`)
+          .join("");
       },
     };
   }
@@ -458,7 +476,8 @@ export class PostgresCourseIndex implements CourseIndex {
     if (courseIds.length === 0) return new Map<string, string>();
     const params: unknown[] = [generation, courseIds];
     const query = text.query((value) => `$${params.push(value)}`);
-    const escape = (sql: string) => `replace(replace(replace(replace(${sql}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')`;
+    const escape = (sql: string) =>
+      `replace(replace(replace(replace(${sql}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')`;
     const headline = (sql: string, all = false) =>
       `ts_headline(text_config, ${escape(sql)}, q.query, '${all ? "StartSel=<mark>, StopSel=</mark>, HighlightAll=true" : HEADLINE}')`;
     const fields = [
@@ -489,7 +508,10 @@ export class PostgresCourseIndex implements CourseIndex {
   }
 }
 
-function filterConditions(filter: SearchFilter, param: (value: unknown) => string): Partial<Record<FacetField | "instructor", string>> {
+function filterConditions(
+  filter: SearchFilter,
+  param: (value: unknown) => string,
+): Partial<Record<FacetField | "instructor", string>> {
   const where: Partial<Record<FacetField | "instructor", string>> = {};
   if (filter.categoryIds?.length) where.category = `category_id = ANY(${param(filter.categoryIds)}::uuid[])`;
   if (filter.levels?.length) where.level = `level = ANY(${param(filter.levels)}::text[])`;
