@@ -60,6 +60,9 @@ export const textConfigFor = (language: string) => CONFIGS[language.toLowerCase(
 const RANK_WEIGHTS = "{0.05,0.2,0.4,1.0}";
 const HEADLINE =
   'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
+/** On PGlite, the tables are vacuumed and analyzed after this many changed documents plus this fraction of them (autovacuum's analyze defaults). */
+const MAINTENANCE_MIN_ROWS = 50;
+const MAINTENANCE_FRACTION = 0.1;
 /** How long the set of indexed languages (which stemmers a query goes through) is trusted. */
 const LANGUAGES_TTL_MS = 10_000;
 
@@ -82,6 +85,9 @@ export class PostgresCourseIndex implements CourseIndex {
   private readonly schema: string;
   private readonly t: { doc: string; term: string; state: string };
   private languages?: { configs: string[]; at: number };
+  /** Documents written to the live generation since the last VACUUM ANALYZE (PGlite), and how many there were then. */
+  private changedSinceMaintenance = 0;
+  private documentsAtMaintenance = 0;
 
   constructor(private readonly db: Database) {
     const schema = `"${db.schema.replace(/"/g, '""')}"`;
@@ -125,8 +131,8 @@ export class PostgresCourseIndex implements CourseIndex {
           words text[] NOT NULL,
           PRIMARY KEY (generation, course_id)
         );
-        CREATE INDEX IF NOT EXISTS course_index_document_search ON ${doc} USING gin (search_vector);
-        CREATE INDEX IF NOT EXISTS course_index_document_title ON ${doc} USING gin (title_vector);
+        CREATE INDEX IF NOT EXISTS course_index_document_search ON ${doc} USING gin (search_vector) WITH (fastupdate = off);
+        CREATE INDEX IF NOT EXISTS course_index_document_title ON ${doc} USING gin (title_vector) WITH (fastupdate = off);
         CREATE INDEX IF NOT EXISTS course_index_document_newest ON ${doc} (generation, published_at DESC, course_id) WHERE visible;
         CREATE TABLE IF NOT EXISTS ${term} (
           generation integer NOT NULL,
@@ -134,7 +140,7 @@ export class PostgresCourseIndex implements CourseIndex {
           documents integer NOT NULL,
           PRIMARY KEY (generation, term)
         );
-        CREATE INDEX IF NOT EXISTS course_index_term_trigram ON ${term} USING gin (term public.gin_trgm_ops);
+        CREATE INDEX IF NOT EXISTS course_index_term_trigram ON ${term} USING gin (term public.gin_trgm_ops) WITH (fastupdate = off);
         CREATE TABLE IF NOT EXISTS ${state} (
           singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
           live integer NOT NULL,
@@ -142,11 +148,36 @@ export class PostgresCourseIndex implements CourseIndex {
         );
         INSERT INTO ${state} (live) VALUES (1) ON CONFLICT DO NOTHING;
       `);
+      // indexes created before fastupdate was turned off: turned off once (it locks the index briefly)
+      const pending = await this.db.query<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_class c JOIN pg_am am ON am.oid = c.relam
+         WHERE c.relnamespace = $1::regnamespace AND am.amname = 'gin'
+           AND c.relname IN ('course_index_document_search', 'course_index_document_title', 'course_index_term_trigram')
+           AND NOT COALESCE(c.reloptions @> ARRAY['fastupdate=off'], false)`,
+        [this.schema],
+      );
+      for (const { name } of pending) await this.db.exec(`ALTER INDEX ${this.schema}."${name}" SET (fastupdate = off)`);
     });
+    // statistics from the start (a planner without them filters every document for each search)
+    const [stats] = await this.guard(() =>
+      this.db.query<{ documents: number }>(
+        `SELECT reltuples::float8 AS documents FROM pg_class WHERE oid = $1::regclass`,
+        [this.t.doc],
+      ),
+    );
+    if (Number(stats?.documents ?? -1) < 0) await this.maintain();
+    else this.documentsAtMaintenance = Number(stats!.documents);
   }
 
   async write(documents: CourseDocument[]): Promise<void> {
-    await this.guard(async () => this.writeTo(await this.liveGeneration(), documents));
+    const changed = await this.guard(async () => this.writeTo(await this.liveGeneration(), documents));
+    // PGlite runs no autovacuum: the engine vacuums and analyzes its tables itself, on autovacuum's defaults
+    if (this.db.kind === "pglite") {
+      this.changedSinceMaintenance += changed;
+      if (this.changedSinceMaintenance >= MAINTENANCE_MIN_ROWS + MAINTENANCE_FRACTION * this.documentsAtMaintenance) {
+        await this.maintain();
+      }
+    }
   }
 
   async get(courseId: string): Promise<CourseDocument | null> {
@@ -278,16 +309,19 @@ export class PostgresCourseIndex implements CourseIndex {
       await tx.execute(`DELETE FROM ${term} WHERE generation = $1`, [generationToDrop]);
     };
     return {
-      write: (documents) => this.guard(() => this.writeTo(generation, documents)),
-      activate: () =>
-        this.guard(() =>
+      write: async (documents) => void (await this.guard(() => this.writeTo(generation, documents))),
+      activate: async () => {
+        await this.guard(() =>
           this.db.transaction(async (tx) => {
             const [row] = await tx.query<{ live: number }>(`SELECT live FROM ${state} FOR UPDATE`);
             await tx.execute(`UPDATE ${state} SET live = $1, building = NULL`, [generation]);
             await drop(tx, row!.live);
             this.languages = undefined;
           }),
-        ),
+        );
+        // the old generation's rows are dead and the new one's have no statistics yet
+        await this.maintain();
+      },
       abandon: () =>
         this.guard(() =>
           this.db.transaction(async (tx) => {
@@ -302,6 +336,32 @@ export class PostgresCourseIndex implements CourseIndex {
     // the database belongs to the subgraph, which closes it
   }
 
+  /**
+   * VACUUM ANALYZE of the engine's tables: statistics for the planner (without
+   * them it filters every document with `@@` instead of asking the GIN index)
+   * and dead rows (a swapped-out generation, replaced documents) made
+   * reusable. PostgreSQL's autovacuum would get there too, a while later;
+   * PGlite has none, so on PGlite `write` calls this after every
+   * MAINTENANCE_MIN_ROWS + MAINTENANCE_FRACTION of the documents changed, as
+   * autovacuum's defaults would. Best effort: a failure leaves the index
+   * correct, only slower.
+   */
+  private async maintain(): Promise<void> {
+    this.changedSinceMaintenance = 0;
+    try {
+      // one statement each: VACUUM cannot run inside a transaction block
+      await this.db.exec(`VACUUM (ANALYZE) ${this.t.doc}`);
+      await this.db.exec(`VACUUM (ANALYZE) ${this.t.term}`);
+      const [row] = await this.db.query<{ documents: number }>(
+        `SELECT GREATEST(reltuples, 0)::float8 AS documents FROM pg_class WHERE oid = $1::regclass`,
+        [this.t.doc],
+      );
+      this.documentsAtMaintenance = Number(row?.documents ?? 0);
+    } catch {
+      // not the owner, or the database is going away: the next maintenance tries again
+    }
+  }
+
   private async liveGeneration(): Promise<number> {
     const [row] = await this.db.query<{ live: number }>(`SELECT live FROM ${this.t.state}`);
     if (!row) throw new SearchEngineUnavailableError("the search index is not open");
@@ -313,8 +373,8 @@ export class PostgresCourseIndex implements CourseIndex {
    * replaces the stored one only when its version is at least as high, and
    * the vocabulary counts move with the visible documents' words.
    */
-  private async writeTo(generation: number, documents: CourseDocument[]): Promise<void> {
-    if (documents.length === 0) return;
+  private async writeTo(generation: number, documents: CourseDocument[]): Promise<number> {
+    if (documents.length === 0) return 0;
     // the newest of each course in the batch, in id order (concurrent writers lock rows in the same order)
     const newest = new Map<string, CourseDocument>();
     for (const document of documents) {
@@ -323,7 +383,7 @@ export class PostgresCourseIndex implements CourseIndex {
     }
     const batch = [...newest.values()].sort((a, b) => a.courseId.localeCompare(b.courseId));
     const { doc, term } = this.t;
-    await this.db.transaction(async (tx) => {
+    const changed = await this.db.transaction(async (tx) => {
       const stored = new Map(
         (
           await tx.query<StoredRow>(
@@ -337,7 +397,7 @@ export class PostgresCourseIndex implements CourseIndex {
         const old = stored.get(d.courseId);
         return !old || Number(old.version) <= d.version;
       });
-      if (applied.length === 0) return;
+      if (applied.length === 0) return 0;
       const delta = new Map<string, number>();
       const count = (words: string[], by: number) => {
         for (const word of words) delta.set(word, (delta.get(word) ?? 0) + by);
@@ -403,8 +463,10 @@ export class PostgresCourseIndex implements CourseIndex {
           changes.map(([word]) => word),
         ]);
       }
+      return applied.length;
     });
     if (batch.some((d) => !this.languages?.configs.includes(textConfigFor(d.language)))) this.languages = undefined;
+    return changed;
   }
 
   /** The text configurations a query goes through: those of the indexed languages, and `simple`. */
