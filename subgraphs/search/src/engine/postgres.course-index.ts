@@ -195,60 +195,59 @@ export class PostgresCourseIndex implements CourseIndex {
     return this.guard(async () => {
       const generation = await this.liveGeneration();
       const text = await this.prepareText(request.text, generation);
-      // each statement numbers its own parameters ($1 = the generation)
-      const statement = () => {
-        const params: unknown[] = [generation];
-        const param = (value: unknown) => `$${params.push(value)}`;
-        const query = text?.query(param) ?? null;
-        const exclude = text?.exclude(param) ?? "";
-        // an empty text lists newest first: the publication time is the score, so one cursor shape serves both
-        const score = query
-          ? `ts_rank('${RANK_WEIGHTS}', search_vector, q.query)::float8`
-          : `COALESCE(extract(epoch FROM published_at)::float8, 0)`;
-        const matched = `
-          matched AS (
-            SELECT course_id, category_id, category_name, level, language, price_amount, instructor_id, ${score} AS score
-            FROM ${this.t.doc}${query ? `, (SELECT ${query} AS query) q` : ""}
-            WHERE generation = $1 AND visible${query ? ` AND search_vector @@ q.query` : ""}${exclude}
-          )`;
-        return { params, param, query, matched, where: filterConditions(request.filter, param) };
-      };
+      // one statement: the matching documents are found (and ranked) once, for the page and for the facets
+      const params: unknown[] = [generation];
+      const param = (value: unknown) => `$${params.push(value)}`;
+      const query = text?.query(param) ?? null;
+      const exclude = text?.exclude(param) ?? "";
+      // an empty text lists newest first: the publication time is the score, so one cursor shape serves both
+      const score = query
+        ? `ts_rank('${RANK_WEIGHTS}', search_vector, q.query)::float8`
+        : `COALESCE(extract(epoch FROM published_at)::float8, 0)`;
+      const where = filterConditions(request.filter, param);
       const clause = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(" AND ")}` : "");
-
-      const hits = statement();
       const after = request.after
-        ? `(score < ${hits.param(Number(request.after[0]))}::float8 OR (score = ${hits.param(Number(request.after[0]))}::float8 AND course_id > ${hits.param(String(request.after[1]))}::uuid))`
+        ? `(score < ${param(Number(request.after[0]))}::float8 OR (score = ${param(Number(request.after[0]))}::float8 AND course_id > ${param(String(request.after[1]))}::uuid))`
         : null;
-      const hitsSql = `
-        WITH ${hits.matched}
-        SELECT course_id, score FROM matched ${clause([...Object.values(hits.where), ...(after ? [after] : [])])}
-        ORDER BY score DESC, course_id LIMIT ${hits.param(request.first + 1)}`;
-
-      const facets = statement();
       const except = (field: FacetField) =>
-        Object.entries(facets.where)
+        Object.entries(where)
           .filter(([key]) => key !== field)
           .map(([, sql]) => sql);
       const band = `CASE ${PRICE_BANDS.map((b) => `WHEN price_amount <= ${b.max ?? 2147483647} THEN '${b.value}'`).join(" ")} END`;
-      const facetsSql = `
-        WITH ${facets.matched}
-        SELECT 'total' AS field, NULL AS value, NULL AS label, count(*)::int AS count FROM matched ${clause(Object.values(facets.where))}
-        UNION ALL SELECT 'category', category_id::text, max(category_name), count(*)::int FROM matched ${clause([...except("category"), "category_id IS NOT NULL"])} GROUP BY category_id
-        UNION ALL SELECT 'level', level, NULL, count(*)::int FROM matched ${clause(except("level"))} GROUP BY level
-        UNION ALL SELECT 'language', language, NULL, count(*)::int FROM matched ${clause(except("language"))} GROUP BY language
-        UNION ALL SELECT 'priceBand', ${band}, NULL, count(*)::int FROM matched ${clause(except("priceBand"))} GROUP BY 2
-        UNION ALL SELECT 'free', (price_amount = 0)::text, NULL, count(*)::int FROM matched ${clause(except("free"))} GROUP BY 2`;
+      const sql = `
+        WITH matched AS (
+          SELECT course_id, category_id, category_name, level, language, price_amount, instructor_id, ${score} AS score
+          FROM ${this.t.doc}${query ? `, (SELECT ${query} AS query) q` : ""}
+          WHERE generation = $1 AND visible${query ? ` AND search_vector @@ q.query` : ""}${exclude}
+        ), hits AS (
+          SELECT course_id, score FROM matched ${clause([...Object.values(where), ...(after ? [after] : [])])}
+          ORDER BY score DESC, course_id LIMIT ${param(request.first + 1)}
+        )
+        SELECT 'hit' AS field, course_id::text AS value, NULL AS label, NULL::int AS count, score,
+          row_number() OVER (ORDER BY score DESC, course_id)::int AS rank FROM hits
+        UNION ALL SELECT 'total', NULL, NULL, count(*)::int, NULL, NULL FROM matched ${clause(Object.values(where))}
+        UNION ALL SELECT 'category', category_id::text, max(category_name), count(*)::int, NULL, NULL FROM matched ${clause([...except("category"), "category_id IS NOT NULL"])} GROUP BY category_id
+        UNION ALL SELECT 'level', level, NULL, count(*)::int, NULL, NULL FROM matched ${clause(except("level"))} GROUP BY level
+        UNION ALL SELECT 'language', language, NULL, count(*)::int, NULL, NULL FROM matched ${clause(except("language"))} GROUP BY language
+        UNION ALL SELECT 'priceBand', ${band}, NULL, count(*)::int, NULL, NULL FROM matched ${clause(except("priceBand"))} GROUP BY 2
+        UNION ALL SELECT 'free', (price_amount = 0)::text, NULL, count(*)::int, NULL, NULL FROM matched ${clause(except("free"))} GROUP BY 2`;
 
-      const [hitRows, facetRows] = await Promise.all([
-        this.db.query<{ course_id: string; score: number }>(hitsSql, hits.params),
-        this.db.query<{ field: string; value: string | null; label: string | null; count: number }>(
-          facetsSql,
-          facets.params,
-        ),
-      ]);
+      const rows = await this.db.query<{
+        field: string;
+        value: string | null;
+        label: string | null;
+        count: number;
+        score: number;
+        rank: number;
+      }>(sql, params);
+      const hitRows = rows
+        .filter((row) => row.field === "hit")
+        .sort((a, b) => a.rank - b.rank)
+        .map((row) => ({ course_id: row.value!, score: row.score }));
+      const facetRows = rows.filter((row) => row.field !== "hit");
       const page = hitRows.slice(0, request.first);
       const highlights =
-        text && hits.query
+        text && query
           ? await this.highlights(
               generation,
               page.map((row) => row.course_id),
