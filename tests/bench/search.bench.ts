@@ -56,21 +56,26 @@ import { runBenchmark } from "./bench-process";
  * vocabulary here (titles, descriptions and module titles in English, and a
  * few in German, French and Spanish; levels, prices, categories, publication
  * dates), owned by a dozen instructors registered through the API so their
- * names resolve. Publishing them one by one through the API would take most
- * of an hour. The SQL insert bypasses catalog's outbox, so search hears of
+ * names resolve. Publishing them one by one through the API (three
+ * mutations and their events per course) would take tens of minutes. The SQL insert bypasses catalog's outbox, so search hears of
  * none of them: it loads them as an operator would after an import, an admin
  * calling `rebuildSearchIndex` (which reads catalog, content and identity
  * over their APIs) and following `searchIndexStatus` until SUCCEEDED; the
- * rebuild's time and courses/s are printed. Then `searchCourses(query: "")`
+ * rebuild's time and courses/s are printed, and its two phases (the bench
+ * wraps the index's startRebuild, in this process, to see when the facts are
+ * reloaded and the new generation is opened). Then `searchCourses(query: "")`
  * must count every course, and each query of the mix is run once and its
  * totalCount printed (a query that should find courses and finds none fails
  * the run). The index's size on disk is printed at the end.
  *
- * Printed per backend: requests/s and p50/p95 through the router (and p95 by
- * kind of query), CPU per request of the Campus process (router, subgraphs
- * and PGlite share it), of PostgreSQL's connections to the bench's database
- * when PostgreSQL runs on this machine, and how busy the machine was;
- * p50/p95 at the subgraph by kind; freshness p50/max. Runs on PGlite
+ * Printed per backend: the rebuild's time and its two phases (facts
+ * reloaded, documents written); requests/s and p50/p95 through the router
+ * (and by kind of query), CPU per request of the Campus process (router,
+ * subgraphs and PGlite share it), of PostgreSQL's connections to the bench's
+ * database when PostgreSQL runs on this machine, and how busy the machine
+ * was; p50/p95 at the subgraph by kind, with the same CPU figures and the
+ * load average (on a shared machine the wall clock mostly measures the
+ * neighbours; CPU per request does not); freshness p50/max. Runs on PGlite
  * (embedded) always and on PostgreSQL + Redis when TEST_POSTGRES_URL and
  * TEST_REDIS_URL are set; the PostgreSQL run is skipped with the reason
  * printed otherwise.
@@ -826,6 +831,12 @@ async function runOn(support: Support, backend: Backend): Promise<Outcome> {
         `${(insertMs / 1000).toFixed(1)} s (catalog's outbox bypassed: search hears no event of them)`,
     );
 
+    // the rebuild's two phases, told apart by when it opens the new generation: facts reloaded, documents written
+    const index = campus.services.search.index;
+    const startRebuild = index.startRebuild.bind(index);
+    let writingFrom: number | undefined;
+    index.startRebuild = () => ((writingFrom = now()), startRebuild());
+    const indexedBefore = campus.services.search.indexer.written;
     const rebuildStarted = now();
     const started = (await gqlOk(REBUILD, {}, admin.accessToken)).rebuildSearchIndex;
     let rebuild: { state: string; coursesRead: number; documentsWritten: number; error: string | null };
@@ -837,6 +848,7 @@ async function runOn(support: Support, backend: Backend): Promise<Outcome> {
       await sleep(100);
     }
     const rebuildMs = now() - rebuildStarted;
+    const indexedMeanwhile = campus.services.search.indexer.written - indexedBefore;
     if (rebuild.state !== "SUCCEEDED") throw new Error(`rebuild ${started.id} ${rebuild.state}: ${rebuild.error}`);
     await settleEvents(campus, 120_000);
     const everything = (await gqlOk(SEARCH, { query: "", first: 0 })).searchCourses.totalCount as number;
@@ -846,6 +858,14 @@ async function runOn(support: Support, backend: Backend): Promise<Outcome> {
         `(${(rebuild.documentsWritten / (rebuildMs / 1000)).toFixed(0)} courses/s, polled every 100 ms); ` +
         `searchCourses(query: "") counts ${everything}`,
     );
+    if (writingFrom !== undefined) {
+      write(
+        `${indent}  of which: facts reloaded from catalog, content and identity in ` +
+          `${((writingFrom - rebuildStarted) / 1000).toFixed(1)} s, then documents written to the new index and swapped in ` +
+          `${((rebuildMs - (writingFrom - rebuildStarted)) / 1000).toFixed(1)} s; meanwhile the live indexer wrote ` +
+          `${indexedMeanwhile} documents to the live index (each reloaded course is marked changed)`,
+      );
+    }
     if (everything < COURSES)
       throw new Error(`the index holds ${everything} of the ${COURSES} courses after the rebuild`);
 
@@ -966,15 +986,22 @@ async function runOn(support: Support, backend: Backend): Promise<Outcome> {
         return undefined;
       }
       const cpuBefore = process.cpuUsage();
+      const machineBefore = machineCpu();
+      const postgresBefore = await postgresCpu(campus.databases.search);
       const result = await client.run({ ...job, count: SUBGRAPH_REQUESTS });
       const cpu = process.cpuUsage(cpuBefore);
+      const machineAfter = machineCpu();
+      const postgresUsed = cpuBetween(postgresBefore, await postgresCpu(campus.databases.search));
       const done = result.latencies.length;
       const seconds = (result.lastAnsweredAt - result.firstSentAt) / 1000;
       const figures = stats(result.latencies);
+      const busy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
       write(
         `${indent}${what}, ${connections} in flight: p50 ${ms(figures.p50)} ms, p95 ${ms(figures.p95)} ms ` +
-          `(${done} in ${seconds.toFixed(1)} s, ${(done / seconds).toFixed(0)}/s; Campus process ` +
-          `${((cpu.user + cpu.system) / 1000 / done).toFixed(2)} ms CPU per request)`,
+          `(${done} in ${seconds.toFixed(1)} s, ${(done / seconds).toFixed(0)}/s; CPU per request: Campus process ` +
+          `${((cpu.user + cpu.system) / 1000 / done).toFixed(2)} ms` +
+          (postgresUsed === undefined ? "" : `, PostgreSQL ${(postgresUsed / done).toFixed(2)} ms`) +
+          `; machine ${(busy * 100).toFixed(0)} % busy, load average ${loadavg()[0]!.toFixed(1)})`,
       );
       write(`${indent}  p50/p95 ms by kind: ${byKind(result)}`);
       report(result);
@@ -1079,7 +1106,7 @@ async function main(): Promise<number> {
     `search benchmark: ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)}; ${COURSES} courses ` +
       `(BENCH_COURSES); through the router ${CONNECTIONS} requests in flight (BENCH_CONNECTIONS) for ${SECONDS} s ` +
       `(BENCH_SECONDS); at the subgraph ${SUBGRAPH_REQUESTS} requests of each kind (BENCH_SUBGRAPH_REQUESTS), ` +
-      `one at a time and ${SUBGRAPH_CONCURRENCY} at a time (BENCH_SUBGRAPH_CONCURRENCY); ` +
+      `one at a time${SUBGRAPH_CONCURRENCY > 1 ? ` and ${SUBGRAPH_CONCURRENCY} at a time` : ""} (BENCH_SUBGRAPH_CONCURRENCY); ` +
       `${FRESHNESS_ROUNDS} freshness rounds (BENCH_FRESHNESS_ROUNDS)`,
   );
   const all = support.backends();
