@@ -807,7 +807,10 @@ async function runOn(support: Support, backend: Backend): Promise<Outcome> {
   try {
     const gqlOk = async (query: string, variables: Record<string, unknown>, token?: string) => {
       const result = await campus.gql(query, variables, token);
-      if (result.errors) throw new Error(`request failed: ${JSON.stringify(result.errors).slice(0, 500)}`);
+      if (result.errors) {
+        const name = /^(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? query.slice(0, 40);
+        throw new Error(`${name} failed (HTTP ${result.status}): ${JSON.stringify(result.errors).slice(0, 500)}`);
+      }
       return result.data;
     };
     const SEARCH = operation("discovery", "SearchCourses");
@@ -840,8 +843,17 @@ async function runOn(support: Support, backend: Backend): Promise<Outcome> {
     const rebuildStarted = now();
     const started = (await gqlOk(REBUILD, {}, admin.accessToken)).rebuildSearchIndex;
     let rebuild: { state: string; coursesRead: number; documentsWritten: number; error: string | null };
+    // a failed poll is counted and reported (the run is then not clean), not the end of the rebuild's figures
+    const pollFailures: string[] = [];
     for (;;) {
-      rebuild = (await gqlOk(STATUS, {}, admin.accessToken)).searchIndexStatus.lastRebuild;
+      try {
+        rebuild = (await gqlOk(STATUS, {}, admin.accessToken)).searchIndexStatus.lastRebuild;
+      } catch (error) {
+        pollFailures.push(`${((now() - rebuildStarted) / 1000).toFixed(1)} s in: ${(error as Error).message}`);
+        if (pollFailures.length > 20) throw error;
+        await sleep(100);
+        continue;
+      }
       if (rebuild.state !== "RUNNING") break;
       if (now() - rebuildStarted > REBUILD_TIMEOUT_MS)
         throw new Error(`the rebuild did not finish: ${JSON.stringify(rebuild)}`);
@@ -865,6 +877,12 @@ async function runOn(support: Support, backend: Backend): Promise<Outcome> {
           `${((rebuildMs - (writingFrom - rebuildStarted)) / 1000).toFixed(1)} s; meanwhile the live indexer wrote ` +
           `${indexedMeanwhile} documents to the live index (each reloaded course is marked changed)`,
       );
+    }
+    if (pollFailures.length > 0) {
+      write(
+        `${indent}FAILED: ${pollFailures.length} searchIndexStatus polls failed during the rebuild, first: ${pollFailures[0]}`,
+      );
+      outcome.clean = false;
     }
     if (everything < COURSES)
       throw new Error(`the index holds ${everything} of the ${COURSES} courses after the rebuild`);
