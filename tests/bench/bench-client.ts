@@ -1,5 +1,6 @@
 import { fork } from "node:child_process";
 import { cpus } from "node:os";
+import type { Database } from "@campus/database";
 import type { Backend } from "../support";
 
 /**
@@ -36,6 +37,37 @@ export function machineCpu() {
     total += user + nice + sys + idle + irq;
   }
   return { busy, total };
+}
+
+/**
+ * CPU time (ms) of the PostgreSQL server processes serving this database, read
+ * from /proc: only when PostgreSQL runs on this machine (else undefined).
+ * Connections that close between two readings lose what they used, so it is
+ * a lower bound; the pools keep their connections while busy.
+ */
+export async function postgresCpu(db: Database): Promise<Map<number, number> | undefined> {
+  if (db.kind !== "postgres") return undefined;
+  const { readFile } = await import("node:fs/promises");
+  const rows = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  const used = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+      // pid (comm) state … utime stime: fields 14 and 15, in clock ticks (100 per second)
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // not on this machine, or the connection just closed
+    }
+  }
+  return used.size > 0 ? used : undefined;
+}
+
+export function cpuBetween(before: Map<number, number> | undefined, after: Map<number, number> | undefined) {
+  if (!before || !after) return undefined;
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
 }
 
 /** In the client's process: answers each job the parent sends with `run`'s result. */

@@ -1,7 +1,17 @@
 import { cpus, loadavg } from "node:os";
-import type { Database } from "@campus/database";
 import type { Backend, TestCampus } from "../support";
-import { BACKEND_LABELS, forkClient, machineCpu, ms, now, percentile, serveClientJobs, sortedOf } from "./bench-client";
+import {
+  BACKEND_LABELS,
+  cpuBetween,
+  forkClient,
+  machineCpu,
+  ms,
+  now,
+  percentile,
+  postgresCpu,
+  serveClientJobs,
+  sortedOf,
+} from "./bench-client";
 import { runBenchmark } from "./bench-process";
 
 /**
@@ -125,37 +135,6 @@ async function runClient(job: ClientJob): Promise<ClientResult> {
 }
 
 // ---- the benchmark ------------------------------------------------------------------
-
-/**
- * CPU time (ms) of the PostgreSQL server processes serving this database, read
- * from /proc: only when PostgreSQL runs on this machine (else undefined).
- * Connections that close between two readings lose what they used, so it is
- * a lower bound; the pools keep their connections while busy.
- */
-async function postgresCpu(db: Database): Promise<Map<number, number> | undefined> {
-  if (db.kind !== "postgres") return undefined;
-  const { readFile } = await import("node:fs/promises");
-  const rows = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
-  const used = new Map<number, number>();
-  for (const { pid } of rows) {
-    try {
-      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-      // pid (comm) state … utime stime: fields 14 and 15, in clock ticks (100 per second)
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      used.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
-    } catch {
-      // not on this machine, or the connection just closed
-    }
-  }
-  return used.size > 0 ? used : undefined;
-}
-
-function cpuBetween(before: Map<number, number> | undefined, after: Map<number, number> | undefined) {
-  if (!before || !after) return undefined;
-  let total = 0;
-  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
-  return total;
-}
 
 interface Outcome {
   label: string;

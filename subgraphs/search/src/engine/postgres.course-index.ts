@@ -60,6 +60,9 @@ export const textConfigFor = (language: string) => CONFIGS[language.toLowerCase(
 const RANK_WEIGHTS = "{0.05,0.2,0.4,1.0}";
 const HEADLINE =
   'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
+/** On PGlite, the tables are vacuumed and analyzed after this many changed documents plus this fraction of them (autovacuum's analyze defaults). */
+const MAINTENANCE_MIN_ROWS = 50;
+const MAINTENANCE_FRACTION = 0.1;
 /** How long the set of indexed languages (which stemmers a query goes through) is trusted. */
 const LANGUAGES_TTL_MS = 10_000;
 
@@ -83,6 +86,9 @@ export class PostgresCourseIndex implements CourseIndex {
   private readonly t: { doc: string; term: string; state: string };
   private languages?: { configs: string[]; at: number };
   private opening?: Promise<void>;
+  /** Documents written to the live generation since the last VACUUM ANALYZE (PGlite), and how many there were then. */
+  private changedSinceMaintenance = 0;
+  private documentsAtMaintenance = 0;
 
   constructor(private readonly db: Database) {
     const schema = `"${db.schema.replace(/"/g, '""')}"`;
@@ -135,16 +141,20 @@ export class PostgresCourseIndex implements CourseIndex {
           words text[] NOT NULL,
           PRIMARY KEY (generation, course_id)
         );
-        CREATE INDEX IF NOT EXISTS course_index_document_search ON ${doc} USING gin (search_vector);
-        CREATE INDEX IF NOT EXISTS course_index_document_title ON ${doc} USING gin (title_vector);
-        CREATE INDEX IF NOT EXISTS course_index_document_newest ON ${doc} (generation, published_at DESC, course_id) WHERE visible;
+        CREATE INDEX IF NOT EXISTS course_index_document_search ON ${doc} USING gin (search_vector) WITH (fastupdate = off);
+        CREATE INDEX IF NOT EXISTS course_index_document_title ON ${doc} USING gin (title_vector) WITH (fastupdate = off);
+        -- what a listing (an empty text) and the facets read, in the index itself: an index-only scan instead
+        -- of a pass over the wide rows (document, vectors); it replaces course_index_document_newest (no INCLUDE)
+        CREATE INDEX IF NOT EXISTS course_index_document_listing ON ${doc} (generation, published_at DESC, course_id)
+          INCLUDE (category_id, category_name, level, language, price_amount, instructor_id) WHERE visible;
+        DROP INDEX IF EXISTS ${this.schema}.course_index_document_newest;
         CREATE TABLE IF NOT EXISTS ${term} (
           generation integer NOT NULL,
           term text NOT NULL,
           documents integer NOT NULL,
           PRIMARY KEY (generation, term)
         );
-        CREATE INDEX IF NOT EXISTS course_index_term_trigram ON ${term} USING gin (term public.gin_trgm_ops);
+        CREATE INDEX IF NOT EXISTS course_index_term_trigram ON ${term} USING gin (term public.gin_trgm_ops) WITH (fastupdate = off);
         CREATE TABLE IF NOT EXISTS ${state} (
           singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
           live integer NOT NULL,
@@ -152,11 +162,36 @@ export class PostgresCourseIndex implements CourseIndex {
         );
         INSERT INTO ${state} (live) VALUES (1) ON CONFLICT DO NOTHING;
       `);
+      // indexes created before fastupdate was turned off: turned off once (it locks the index briefly)
+      const pending = await this.db.query<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_class c JOIN pg_am am ON am.oid = c.relam
+         WHERE c.relnamespace = $1::regnamespace AND am.amname = 'gin'
+           AND c.relname IN ('course_index_document_search', 'course_index_document_title', 'course_index_term_trigram')
+           AND NOT COALESCE(c.reloptions @> ARRAY['fastupdate=off'], false)`,
+        [this.schema],
+      );
+      for (const { name } of pending) await this.db.exec(`ALTER INDEX ${this.schema}."${name}" SET (fastupdate = off)`);
     });
+    // statistics from the start (a planner without them filters every document for each search)
+    const [stats] = await this.guard(() =>
+      this.db.query<{ documents: number }>(
+        `SELECT reltuples::float8 AS documents FROM pg_class WHERE oid = $1::regclass`,
+        [this.t.doc],
+      ),
+    );
+    if (Number(stats?.documents ?? -1) < 0) await this.maintain();
+    else this.documentsAtMaintenance = Number(stats!.documents);
   }
 
   async write(documents: CourseDocument[]): Promise<void> {
-    await this.guard(async () => this.writeTo(await this.liveGeneration(), documents));
+    const changed = await this.guard(async () => this.writeTo(await this.liveGeneration(), documents));
+    // PGlite runs no autovacuum: the engine vacuums and analyzes its tables itself, on autovacuum's defaults
+    if (this.db.kind === "pglite") {
+      this.changedSinceMaintenance += changed;
+      if (this.changedSinceMaintenance >= MAINTENANCE_MIN_ROWS + MAINTENANCE_FRACTION * this.documentsAtMaintenance) {
+        await this.maintain();
+      }
+    }
   }
 
   async get(courseId: string): Promise<CourseDocument | null> {
@@ -174,60 +209,59 @@ export class PostgresCourseIndex implements CourseIndex {
     return this.guard(async () => {
       const generation = await this.liveGeneration();
       const text = await this.prepareText(request.text, generation);
-      // each statement numbers its own parameters ($1 = the generation)
-      const statement = () => {
-        const params: unknown[] = [generation];
-        const param = (value: unknown) => `$${params.push(value)}`;
-        const query = text?.query(param) ?? null;
-        const exclude = text?.exclude(param) ?? "";
-        // an empty text lists newest first: the publication time is the score, so one cursor shape serves both
-        const score = query
-          ? `ts_rank('${RANK_WEIGHTS}', search_vector, q.query)::float8`
-          : `COALESCE(extract(epoch FROM published_at)::float8, 0)`;
-        const matched = `
-          matched AS (
-            SELECT course_id, category_id, category_name, level, language, price_amount, instructor_id, ${score} AS score
-            FROM ${this.t.doc}${query ? `, (SELECT ${query} AS query) q` : ""}
-            WHERE generation = $1 AND visible${query ? ` AND search_vector @@ q.query` : ""}${exclude}
-          )`;
-        return { params, param, query, matched, where: filterConditions(request.filter, param) };
-      };
+      // one statement: the matching documents are found (and ranked) once, for the page and for the facets
+      const params: unknown[] = [generation];
+      const param = (value: unknown) => `$${params.push(value)}`;
+      const query = text?.query(param) ?? null;
+      const exclude = text?.exclude(param) ?? "";
+      // an empty text lists newest first: the publication time is the score, so one cursor shape serves both
+      const score = query
+        ? `ts_rank('${RANK_WEIGHTS}', search_vector, q.query)::float8`
+        : `COALESCE(extract(epoch FROM published_at)::float8, 0)`;
+      const where = filterConditions(request.filter, param);
       const clause = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(" AND ")}` : "");
-
-      const hits = statement();
       const after = request.after
-        ? `(score < ${hits.param(Number(request.after[0]))}::float8 OR (score = ${hits.param(Number(request.after[0]))}::float8 AND course_id > ${hits.param(String(request.after[1]))}::uuid))`
+        ? `(score < ${param(Number(request.after[0]))}::float8 OR (score = ${param(Number(request.after[0]))}::float8 AND course_id > ${param(String(request.after[1]))}::uuid))`
         : null;
-      const hitsSql = `
-        WITH ${hits.matched}
-        SELECT course_id, score FROM matched ${clause([...Object.values(hits.where), ...(after ? [after] : [])])}
-        ORDER BY score DESC, course_id LIMIT ${hits.param(request.first + 1)}`;
-
-      const facets = statement();
       const except = (field: FacetField) =>
-        Object.entries(facets.where)
+        Object.entries(where)
           .filter(([key]) => key !== field)
           .map(([, sql]) => sql);
       const band = `CASE ${PRICE_BANDS.map((b) => `WHEN price_amount <= ${b.max ?? 2147483647} THEN '${b.value}'`).join(" ")} END`;
-      const facetsSql = `
-        WITH ${facets.matched}
-        SELECT 'total' AS field, NULL AS value, NULL AS label, count(*)::int AS count FROM matched ${clause(Object.values(facets.where))}
-        UNION ALL SELECT 'category', category_id::text, max(category_name), count(*)::int FROM matched ${clause([...except("category"), "category_id IS NOT NULL"])} GROUP BY category_id
-        UNION ALL SELECT 'level', level, NULL, count(*)::int FROM matched ${clause(except("level"))} GROUP BY level
-        UNION ALL SELECT 'language', language, NULL, count(*)::int FROM matched ${clause(except("language"))} GROUP BY language
-        UNION ALL SELECT 'priceBand', ${band}, NULL, count(*)::int FROM matched ${clause(except("priceBand"))} GROUP BY 2
-        UNION ALL SELECT 'free', (price_amount = 0)::text, NULL, count(*)::int FROM matched ${clause(except("free"))} GROUP BY 2`;
+      const sql = `
+        WITH matched AS (
+          SELECT course_id, category_id, category_name, level, language, price_amount, instructor_id, ${score} AS score
+          FROM ${this.t.doc}${query ? `, (SELECT ${query} AS query) q` : ""}
+          WHERE generation = $1 AND visible${query ? ` AND search_vector @@ q.query` : ""}${exclude}
+        ), hits AS (
+          SELECT course_id, score FROM matched ${clause([...Object.values(where), ...(after ? [after] : [])])}
+          ORDER BY score DESC, course_id LIMIT ${param(request.first + 1)}
+        )
+        SELECT 'hit' AS field, course_id::text AS value, NULL AS label, NULL::int AS count, score,
+          row_number() OVER (ORDER BY score DESC, course_id)::int AS rank FROM hits
+        UNION ALL SELECT 'total', NULL, NULL, count(*)::int, NULL, NULL FROM matched ${clause(Object.values(where))}
+        UNION ALL SELECT 'category', category_id::text, max(category_name), count(*)::int, NULL, NULL FROM matched ${clause([...except("category"), "category_id IS NOT NULL"])} GROUP BY category_id
+        UNION ALL SELECT 'level', level, NULL, count(*)::int, NULL, NULL FROM matched ${clause(except("level"))} GROUP BY level
+        UNION ALL SELECT 'language', language, NULL, count(*)::int, NULL, NULL FROM matched ${clause(except("language"))} GROUP BY language
+        UNION ALL SELECT 'priceBand', ${band}, NULL, count(*)::int, NULL, NULL FROM matched ${clause(except("priceBand"))} GROUP BY 2
+        UNION ALL SELECT 'free', (price_amount = 0)::text, NULL, count(*)::int, NULL, NULL FROM matched ${clause(except("free"))} GROUP BY 2`;
 
-      const [hitRows, facetRows] = await Promise.all([
-        this.db.query<{ course_id: string; score: number }>(hitsSql, hits.params),
-        this.db.query<{ field: string; value: string | null; label: string | null; count: number }>(
-          facetsSql,
-          facets.params,
-        ),
-      ]);
+      const rows = await this.db.query<{
+        field: string;
+        value: string | null;
+        label: string | null;
+        count: number;
+        score: number;
+        rank: number;
+      }>(sql, params);
+      const hitRows = rows
+        .filter((row) => row.field === "hit")
+        .sort((a, b) => a.rank - b.rank)
+        .map((row) => ({ course_id: row.value!, score: row.score }));
+      const facetRows = rows.filter((row) => row.field !== "hit");
       const page = hitRows.slice(0, request.first);
       const highlights =
-        text && hits.query
+        text && query
           ? await this.highlights(
               generation,
               page.map((row) => row.course_id),
@@ -289,16 +323,19 @@ export class PostgresCourseIndex implements CourseIndex {
       await tx.execute(`DELETE FROM ${term} WHERE generation = $1`, [generationToDrop]);
     };
     return {
-      write: (documents) => this.guard(() => this.writeTo(generation, documents)),
-      activate: () =>
-        this.guard(() =>
+      write: async (documents) => void (await this.guard(() => this.writeTo(generation, documents))),
+      activate: async () => {
+        await this.guard(() =>
           this.db.transaction(async (tx) => {
             const [row] = await tx.query<{ live: number }>(`SELECT live FROM ${state} FOR UPDATE`);
             await tx.execute(`UPDATE ${state} SET live = $1, building = NULL`, [generation]);
             await drop(tx, row!.live);
             this.languages = undefined;
           }),
-        ),
+        );
+        // the old generation's rows are dead and the new one's have no statistics yet
+        await this.maintain();
+      },
       abandon: () =>
         this.guard(() =>
           this.db.transaction(async (tx) => {
@@ -313,6 +350,32 @@ export class PostgresCourseIndex implements CourseIndex {
     // the database belongs to the subgraph, which closes it
   }
 
+  /**
+   * VACUUM ANALYZE of the engine's tables: statistics for the planner (without
+   * them it filters every document with `@@` instead of asking the GIN index)
+   * and dead rows (a swapped-out generation, replaced documents) made
+   * reusable. PostgreSQL's autovacuum would get there too, a while later;
+   * PGlite has none, so on PGlite `write` calls this after every
+   * MAINTENANCE_MIN_ROWS + MAINTENANCE_FRACTION of the documents changed, as
+   * autovacuum's defaults would. Best effort: a failure leaves the index
+   * correct, only slower.
+   */
+  private async maintain(): Promise<void> {
+    this.changedSinceMaintenance = 0;
+    try {
+      // one statement each: VACUUM cannot run inside a transaction block
+      await this.db.exec(`VACUUM (ANALYZE) ${this.t.doc}`);
+      await this.db.exec(`VACUUM (ANALYZE) ${this.t.term}`);
+      const [row] = await this.db.query<{ documents: number }>(
+        `SELECT GREATEST(reltuples, 0)::float8 AS documents FROM pg_class WHERE oid = $1::regclass`,
+        [this.t.doc],
+      );
+      this.documentsAtMaintenance = Number(row?.documents ?? 0);
+    } catch {
+      // not the owner, or the database is going away: the next maintenance tries again
+    }
+  }
+
   private async liveGeneration(): Promise<number> {
     await this.open();
     const [row] = await this.db.query<{ live: number }>(`SELECT live FROM ${this.t.state}`);
@@ -325,8 +388,8 @@ export class PostgresCourseIndex implements CourseIndex {
    * replaces the stored one only when its version is at least as high, and
    * the vocabulary counts move with the visible documents' words.
    */
-  private async writeTo(generation: number, documents: CourseDocument[]): Promise<void> {
-    if (documents.length === 0) return;
+  private async writeTo(generation: number, documents: CourseDocument[]): Promise<number> {
+    if (documents.length === 0) return 0;
     // the newest of each course in the batch, in id order (concurrent writers lock rows in the same order)
     const newest = new Map<string, CourseDocument>();
     for (const document of documents) {
@@ -335,7 +398,7 @@ export class PostgresCourseIndex implements CourseIndex {
     }
     const batch = [...newest.values()].sort((a, b) => a.courseId.localeCompare(b.courseId));
     const { doc, term } = this.t;
-    await this.db.transaction(async (tx) => {
+    const changed = await this.db.transaction(async (tx) => {
       const stored = new Map(
         (
           await tx.query<StoredRow>(
@@ -349,7 +412,7 @@ export class PostgresCourseIndex implements CourseIndex {
         const old = stored.get(d.courseId);
         return !old || Number(old.version) <= d.version;
       });
-      if (applied.length === 0) return;
+      if (applied.length === 0) return 0;
       const delta = new Map<string, number>();
       const count = (words: string[], by: number) => {
         for (const word of words) delta.set(word, (delta.get(word) ?? 0) + by);
@@ -415,8 +478,10 @@ export class PostgresCourseIndex implements CourseIndex {
           changes.map(([word]) => word),
         ]);
       }
+      return applied.length;
     });
     if (batch.some((d) => !this.languages?.configs.includes(textConfigFor(d.language)))) this.languages = undefined;
+    return changed;
   }
 
   /** The text configurations a query goes through: those of the indexed languages, and `simple`. */
@@ -436,48 +501,61 @@ export class PostgresCourseIndex implements CourseIndex {
    * characters inside the SQL): each word is the OR of its spellings (itself
    * and, when the vocabulary lacks it, its nearest known words) through every
    * configuration; the words and phrases are ANDed; stop words are dropped.
-   * Looked up once, rendered into each statement with its own parameters.
+   * Each clause is made once, here, and deduplicated (most words stem alike
+   * in most configurations): the statements get it as a tsquery constant the
+   * planner can estimate. An OR of the same lexeme five times made it
+   * expect five times the matches, and scan every document instead of
+   * asking the GIN index.
    */
   private async prepareText(text: SearchText, generation: number): Promise<PreparedText | null> {
     if (isEmptySearch(text)) return null;
     const configs = await this.queryConfigs(generation);
-    const [stops, corrections] = await Promise.all([
-      this.stopWords([...text.words, ...text.phrases.flat()], configs),
-      closestWords(this.db, this.t.term, generation, text.words),
-    ]);
+    const corrections = await closestWords(this.db, this.t.term, generation, text.words);
+    const items = [
+      ...text.words.map((word) => ({ phrase: false, spellings: [word, ...(corrections.get(word) ?? [])] })),
+      ...text.phrases.map((phrase) => ({ phrase: true, spellings: [phrase.join(" ")] })),
+      ...text.excluded.map((word) => ({ phrase: false, spellings: [word] })),
+    ];
+    const spellings = items.flatMap((item, index) =>
+      item.spellings.map((spelling, n) => ({ index, phrase: item.phrase, spelling, first: n === 0 })),
+    );
+    // a word is a stop word when a stemming configuration reduces it to nothing (the, for, und, les, …)
+    const rows = await this.db.query<{ item: number; query: string | null; stop: boolean }>(
+      `SELECT t.item,
+         string_agg(DISTINCT '(' || r.query::text || ')', ' | ') FILTER (WHERE numnode(r.query) > 0) AS query,
+         COALESCE(bool_or(t.first AND NOT t.phrase AND c.config <> 'simple' AND numnode(r.query) = 0), false) AS stop
+       FROM unnest($1::int[], $2::boolean[], $3::text[], $4::boolean[]) AS t(item, phrase, spelling, first)
+       CROSS JOIN unnest($5::text[]) AS c(config)
+       CROSS JOIN LATERAL (SELECT CASE WHEN t.phrase THEN phraseto_tsquery(c.config::regconfig, t.spelling)
+         ELSE plainto_tsquery(c.config::regconfig, t.spelling) END AS query) r
+       GROUP BY t.item`,
+      [
+        spellings.map((s) => s.index),
+        spellings.map((s) => s.phrase),
+        spellings.map((s) => s.spelling),
+        spellings.map((s) => s.first),
+        configs,
+      ],
+    );
+    const made = new Map(rows.map((row) => [Number(row.item), row]));
+    const wordItems = text.words.map((_word, index) => index);
     // stop words are never required; a text of nothing else ("for the") constrains nothing, as on OpenSearch
-    const words = text.words.filter((word) => !stops.has(word));
-    const through = (param: (value: unknown) => string, fn: string, value: string) =>
-      `(${configs.map((config) => `${fn}('${config}', ${param(value)})`).join(" || ")})`;
+    const words = wordItems.filter((index) => !made.get(index)?.stop);
+    const phrases = text.phrases.map((_phrase, n) => text.words.length + n);
+    const excluded = text.excluded.map((_word, n) => text.words.length + text.phrases.length + n);
+    const queries = (indexes: number[]) =>
+      indexes.map((index) => made.get(index)?.query).filter((query): query is string => Boolean(query));
     return {
       query(param) {
-        const clauses = [
-          ...words.map(
-            (word) =>
-              `(${[word, ...(corrections.get(word) ?? [])].map((w) => through(param, "plainto_tsquery", w)).join(" || ")})`,
-          ),
-          ...text.phrases.map((phrase) => through(param, "phraseto_tsquery", phrase.join(" "))),
-        ];
+        const clauses = queries([...words, ...phrases]).map((query) => `${param(query)}::tsquery`);
         return clauses.length > 0 ? clauses.join(" && ") : null;
       },
       exclude(param) {
-        return text.excluded
-          .map((word) => ` AND NOT (search_vector @@ ${through(param, "plainto_tsquery", word)})`)
+        return queries(excluded)
+          .map((query) => ` AND NOT (search_vector @@ ${param(query)}::tsquery)`)
           .join("");
       },
     };
-  }
-
-  /** Words that a configuration reduces to nothing (the, for, und, les, …). */
-  private async stopWords(words: string[], configs: string[]): Promise<Set<string>> {
-    if (words.length === 0) return new Set();
-    const stemmed = configs.filter((config) => config !== "simple");
-    const rows = await this.db.query<{ word: string }>(
-      `SELECT w AS word FROM unnest($1::text[]) AS w
-       WHERE ${stemmed.map((config) => `numnode(plainto_tsquery('${config}', w)) = 0`).join(" OR ") || "false"}`,
-      [[...new Set(words)]],
-    );
-    return new Set(rows.map((row) => row.word));
   }
 
   /**
