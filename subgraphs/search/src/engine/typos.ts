@@ -67,14 +67,16 @@ export async function closestWords(
   const candidates = [...new Set(words)].filter((word) => allowedEdits(word.length) > 0);
   if (candidates.length === 0) return new Map();
   const rows = await db.query<{ word: string; term: string | null; documents: number | null; known: boolean }>(
-    `SELECT w.word, c.term, c.documents, EXISTS (SELECT 1 FROM ${termTable} k WHERE k.generation = $1 AND k.term = w.word) AS known
+    // a known word is looked up no further: the check sits inside the lateral query, so its scan is skipped
+    `SELECT w.word, c.term, c.documents, c.term IS NULL AND EXISTS (SELECT 1 FROM ${termTable} k WHERE k.generation = $1 AND k.term = w.word) AS known
      FROM unnest($2::text[]) AS w(word)
      LEFT JOIN LATERAL (
        SELECT term, documents FROM ${termTable}
-       WHERE generation = $1 AND length(term) BETWEEN length(w.word) - 2 AND length(w.word) + 2
+       WHERE NOT EXISTS (SELECT 1 FROM ${termTable} k WHERE k.generation = $1 AND k.term = w.word)
+         AND generation = $1 AND length(term) BETWEEN length(w.word) - 2 AND length(w.word) + 2
          AND public.similarity(term, w.word) >= 0.15
        ORDER BY public.similarity(term, w.word) DESC, documents DESC LIMIT 16
-     ) c ON NOT EXISTS (SELECT 1 FROM ${termTable} k WHERE k.generation = $1 AND k.term = w.word)`,
+     ) c ON true`,
     [generation, candidates],
   );
   const closest = new Map<string, { term: string; edits: number; documents: number }[]>();
