@@ -12,6 +12,7 @@ import type { IdentityServices } from "@campus/identity";
 import { createSharedStore, type SharedStore } from "@campus/kv";
 import { createLogger } from "@campus/logging";
 import { createRouter, routerConfigSchema } from "@campus/router";
+import type { NotificationServices } from "@campus/notification";
 import type { SearchServices } from "@campus/search";
 import {
   databaseUrlSetting,
@@ -50,6 +51,7 @@ export interface CampusServices {
   content: ContentServices;
   assessment: AssessmentServices;
   search: SearchServices;
+  notification: NotificationServices;
 }
 
 /** One value per subgraph of the list; those of this repository by their names. */

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Kind, parse, type OperationDefinitionNode } from "graphql";
 
@@ -11,10 +11,24 @@ export const OPERATIONS_DIR = path.resolve(__dirname, "../../../schema/operation
 
 const cache = new Map<string, Map<string, string>>();
 
+/**
+ * Areas whose copy is not checked in yet, read from the shared contract beside
+ * the repository meanwhile: engagement.graphql also holds analytics'
+ * operations, which tests/schema would reject until analytics serves them.
+ * Once the copy is in schema/operations, it is read from there.
+ */
+const CONTRACT_DIR = path.resolve(__dirname, "../../../../shared/api");
+const FROM_CONTRACT = new Set(["engagement"]);
+
+function operationsFile(area: string): string {
+  const copy = path.join(OPERATIONS_DIR, `${area}.graphql`);
+  return FROM_CONTRACT.has(area) && !existsSync(copy) ? path.join(CONTRACT_DIR, `${area}.graphql`) : copy;
+}
+
 function operationsOf(area: string): Map<string, string> {
   let found = cache.get(area);
   if (found) return found;
-  const source = readFileSync(path.join(OPERATIONS_DIR, `${area}.graphql`), "utf8");
+  const source = readFileSync(operationsFile(area), "utf8");
   found = new Map();
   for (const definition of parse(source).definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name) continue;
@@ -26,7 +40,7 @@ function operationsOf(area: string): Map<string, string> {
 }
 
 /** The text of one named operation of schema/operations/<area>.graphql, as written there. */
-export function operation(area: "mvp" | "commerce" | "learning" | "discovery", name: string): string {
+export function operation(area: "mvp" | "commerce" | "learning" | "discovery" | "engagement", name: string): string {
   const text = operationsOf(area).get(name);
   if (!text) throw new Error(`schema/operations/${area}.graphql has no operation named ${name}`);
   return text;
