@@ -5,6 +5,7 @@ import { NotificationRepository } from "./data/notification.repository";
 import { PrismaClient } from "./data/notification.prisma";
 import { NOTICES_GROUP, noticeHandlers } from "./events/notices.consumer";
 import { NotificationResolver } from "./graphql/notification.resolver";
+import { UserEntity } from "./graphql/notification.types";
 import { openMailTransport } from "./mail/open-mail-transport";
 import { notificationPermissions } from "./notification.permissions";
 import { notificationSettings } from "./notification.settings";
@@ -30,7 +31,8 @@ export const subgraph = defineSubgraph({
   prisma: (adapter) => new PrismaClient({ adapter }),
   graphql: {
     resolvers: [NotificationResolver],
-    federation: ["@shareable"],
+    orphanedTypes: [UserEntity],
+    federation: ["@key", "@shareable"],
   },
   permissions: notificationPermissions,
 
@@ -76,6 +78,10 @@ export const subgraph = defineSubgraph({
     const unsubscribe = unsubscribeRoutes(tokens, notifications, config.PRODUCT_NAME, logger);
     return {
       resolvers: [new NotificationResolver(service)],
+      references: {
+        // User is identity's: notification only hands out references
+        User: (ref: { id: string }) => ({ id: ref.id }),
+      },
       services: { notifications: service, scheduler, sender, transport, tokens },
       routes: { "/unsubscribe": unsubscribe.page },
       webhooks: { "/unsubscribe": unsubscribe.confirm },

@@ -1,5 +1,5 @@
 import { GraphQLDateTimeISO } from "graphql-scalars";
-import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { connectionTypes, PageInfo } from "@campus/subgraph";
 import { KINDS, NotificationKind } from "../service/kinds";
 
@@ -29,6 +29,18 @@ registerEnumType(DeliveryStatus, {
     BOUNCED: { description: "The mail server refused the recipient for good." },
   },
 });
+
+/**
+ * Identity owns User; notification names it only by reference (a user is who
+ * notifications are for). Declared so the subgraph has an entity, as every
+ * subgraph of the kit does.
+ */
+@ObjectType("User")
+@Directive('@key(fields: "id")')
+export class UserEntity {
+  @Field(() => ID)
+  id!: string;
+}
 
 @ObjectType({ description: "Something the signed-in user was told in the app." })
 export class Notification {

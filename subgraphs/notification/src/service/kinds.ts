@@ -95,7 +95,7 @@ export const KINDS: Record<NotificationKind, KindSpec> = {
     }),
   },
   SUBMISSION_RECEIVED: {
-    defaults: { inApp: true, email: false },
+    defaults: { inApp: true, email: true },
     emailLocked: false,
     trigger: "assessment: submission.created (to the course's instructor)",
     text: (f) => ({
