@@ -300,7 +300,16 @@ function checkTopology(compose: Compose): string[] {
   const problems: string[] = [];
   if ("version" in compose) problems.push("docker-compose.yml: the compose spec has no `version:` key");
   const names = Object.keys(compose.services ?? {});
-  for (const expected of ["postgres", "redis", "kafka", "opensearch", "minio", "minio-bucket", "mailpit", ...appNames]) {
+  for (const expected of [
+    "postgres",
+    "redis",
+    "kafka",
+    "opensearch",
+    "minio",
+    "minio-bucket",
+    "mailpit",
+    ...appNames,
+  ]) {
     if (!names.includes(expected)) problems.push(`service ${expected} is missing`);
   }
   for (const [name, service] of Object.entries(compose.services ?? {})) {
