@@ -129,7 +129,8 @@ export const KINDS: Record<NotificationKind, KindSpec> = {
     emailLocked: false,
     trigger: "commerce: refund.succeeded",
     text: (f) => ({
-      title: `Refund issued for order ${s(f.number, "")}`.trim(),
+      // refund events carry no order number: the amount names it
+      title: `Your refund of ${f.amount} was issued`,
       body: `We refunded ${f.amount}. It may take a few days to show on your statement.`,
       link: `/orders/${f.orderId}`,
     }),
