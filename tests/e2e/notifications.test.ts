@@ -422,6 +422,16 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       }).toEqual(before);
     }, 120_000);
 
+    it("senders racing for the outbox send each email once (claims, as on several replicas)", async () => {
+      const { sender, scheduler } = campus.services.notification;
+      const users = await Promise.all([1, 2, 3, 4, 5].map((i) => registerUser(campus, `Racer ${i}`)));
+      await Promise.all(users.map((user) => noticeOf(user, "WELCOME")));
+      // the background loop and four more drains and scheduler passes at once
+      await Promise.all([sender.drain(), sender.drain(), sender.drain(), sender.drain(), scheduler.runOnce()]);
+      await settleEvents(campus);
+      for (const user of users) expect(mailsTo(user.email, "WELCOME")).toHaveLength(1);
+    }, 60_000);
+
     it("a server that refuses: FAILED after the retries, BOUNCED for a refused recipient, visible to admins; the notices stand", async () => {
       smtp.refuse = "connect";
       const learner = await registerUser(campus, "Rita Refused");
