@@ -14,7 +14,7 @@ import { NotificationService } from "./service/notification.service";
 import { Notifier } from "./service/notifier";
 import { NotificationScheduler } from "./service/scheduler";
 import { unsubscribeRoutes } from "./service/unsubscribe.routes";
-import { UnsubscribeTokens } from "./service/unsubscribe-token";
+import { UnsubscribeTokens, unsubscribeSecret } from "./service/unsubscribe-token";
 
 /**
  * Notifications (docs/notifications.md): what people are told in the app and
@@ -40,7 +40,9 @@ export const subgraph = defineSubgraph({
     const facts = new FactsRepository();
     const notifications = new NotificationRepository(prisma);
     const deliveries = new EmailDeliveryRepository(prisma);
-    const tokens = new UnsubscribeTokens(secret);
+    const tokens = new UnsubscribeTokens(
+      unsubscribeSecret(secret, { production: config.NODE_ENV === "production", dataDir }),
+    );
     const notifier = new Notifier(
       facts,
       tokens,

@@ -2,7 +2,10 @@ import { appLink, renderEmail } from "./email-template";
 import { retryDelay } from "./email-sender";
 import { digestWindow } from "../events/notices.consumer";
 import { ALL_KINDS, effectivePreference, formatMoney, KINDS, NotificationKind } from "./kinds";
-import { UnsubscribeTokens } from "./unsubscribe-token";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { UnsubscribeTokens, unsubscribeSecret } from "./unsubscribe-token";
 
 const USER = "0b6f3c1e-8f43-4e55-9d51-3a7ac1e2c9a1";
 
@@ -71,6 +74,21 @@ describe("unsubscribe tokens", () => {
 
   it("name the user and kind they were signed for", () => {
     expect(tokens.verify(tokens.sign(USER, NotificationKind.ENROLLED))).toEqual({ userId: USER, kind: "ENROLLED" });
+  });
+
+  it("are signed with INTERNAL_AUTH_SECRET in production, elsewhere with a key kept in the data directory", () => {
+    expect(unsubscribeSecret("the internal secret", { production: false })).toBe("the internal secret");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "campus-unsubscribe-"));
+    try {
+      expect(unsubscribeSecret("shared by the replicas", { production: true, dataDir: dir })).toBe(
+        "shared by the replicas",
+      );
+      const first = unsubscribeSecret("secret of one start", { production: false, dataDir: dir });
+      expect(first).not.toBe("secret of one start");
+      expect(unsubscribeSecret("secret of the next start", { production: false, dataDir: dir })).toBe(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuse tampering, another key, locked kinds and garbage", () => {

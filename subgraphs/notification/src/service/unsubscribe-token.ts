@@ -1,4 +1,6 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { isKind, KINDS, type NotificationKind } from "./kinds";
 
 /**
@@ -34,4 +36,21 @@ export class UnsubscribeTokens {
   private mac(payload: string): string {
     return createHmac("sha256", this.key).update(payload).digest("base64url");
   }
+}
+
+/**
+ * The secret unsubscribe tokens are signed with. In production
+ * INTERNAL_AUTH_SECRET, which every replica shares. Elsewhere, with a data
+ * directory (`pnpm dev`, whose INTERNAL_AUTH_SECRET is new on every start
+ * unless set), a key kept in `<dataDir>/notification/unsubscribe.key`, so the
+ * links in the .eml files of earlier runs keep working.
+ */
+export function unsubscribeSecret(internalSecret: string, options: { production: boolean; dataDir?: string }): string {
+  if (options.production || !options.dataDir) return internalSecret;
+  const file = path.join(options.dataDir, "notification", "unsubscribe.key");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const key = randomBytes(32).toString("base64url");
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }
