@@ -30,6 +30,7 @@ export const SUBGRAPHS: readonly SubgraphEntry[] = [
   { name: "content", port: 4005 },
   { name: "assessment", port: 4006 },
   { name: "search", port: 4007 },
+  { name: "notification", port: 4008 },
   { name: "analytics", port: 4009 },
 ];
 

@@ -196,6 +196,9 @@ async function operatorVariables(): Promise<Record<string, string>> {
     S3_FORCE_PATH_STYLE: "true",
     S3_ACCESS_KEY_ID: "campus",
     S3_SECRET_ACCESS_KEY: randomBytes(24).toString("hex"),
+    // where notification's links and email buttons point (the web app)
+    APP_URL: "https://campus.example",
+    SMTP_URL: "smtp://mailpit:1025",
   };
 }
 
@@ -297,7 +300,16 @@ function checkTopology(compose: Compose): string[] {
   const problems: string[] = [];
   if ("version" in compose) problems.push("docker-compose.yml: the compose spec has no `version:` key");
   const names = Object.keys(compose.services ?? {});
-  for (const expected of ["postgres", "redis", "kafka", "opensearch", "minio", "minio-bucket", ...appNames]) {
+  for (const expected of [
+    "postgres",
+    "redis",
+    "kafka",
+    "opensearch",
+    "minio",
+    "minio-bucket",
+    "mailpit",
+    ...appNames,
+  ]) {
     if (!names.includes(expected)) problems.push(`service ${expected} is missing`);
   }
   for (const [name, service] of Object.entries(compose.services ?? {})) {

@@ -32,32 +32,8 @@ import {
  * within milliseconds of the source row's timestamp; a run across UTC midnight
  * could put one on the other day.
  */
-const PLATFORM_REPORT = `query PlatformReport($from: DateTimeISO!, $to: DateTimeISO!, $interval: ReportInterval!) {
-  platformReport(from: $from, to: $to, interval: $interval) {
-    totals {
-      newUsers
-      activeLearners
-      enrollments
-      completions
-      revenue { amount currency }
-      refunds { amount currency }
-    }
-    series { periodStart newUsers activeLearners enrollments completions revenue { amount currency } }
-    topCourses(first: 5) { course { id title } enrollments completionRate revenue { amount currency } }
-  }
-}`;
-const COURSE_REPORT = `query CourseReport($courseId: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
-  courseReport(courseId: $courseId, from: $from, to: $to) {
-    course { id title }
-    enrollments
-    completions
-    completionRate
-    averageProgress
-    averageScore
-    revenue { amount currency }
-    series(interval: WEEK) { periodStart enrollments completions }
-  }
-}`;
+const PLATFORM_REPORT = operation("engagement", "PlatformReport");
+const COURSE_REPORT = operation("engagement", "CourseReport");
 const CREATE_COURSE = operation("mvp", "CreateCourse");
 const ADD_MODULE = operation("mvp", "AddModule");
 const PUBLISH = operation("mvp", "PublishCourse");

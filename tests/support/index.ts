@@ -2,3 +2,4 @@ export * from "@campus/testkit";
 export * from "./campus";
 export * from "./users";
 export * from "./events";
+export * from "./smtp";

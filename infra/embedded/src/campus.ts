@@ -13,6 +13,7 @@ import type { IdentityServices } from "@campus/identity";
 import { createSharedStore, type SharedStore } from "@campus/kv";
 import { createLogger } from "@campus/logging";
 import { createRouter, routerConfigSchema } from "@campus/router";
+import type { NotificationServices } from "@campus/notification";
 import type { SearchServices } from "@campus/search";
 import {
   databaseUrlSetting,
@@ -52,6 +53,7 @@ export interface CampusServices {
   assessment: AssessmentServices;
   search: SearchServices;
   analytics: AnalyticsServices;
+  notification: NotificationServices;
 }
 
 /** One value per subgraph of the list; those of this repository by their names. */

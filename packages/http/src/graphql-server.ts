@@ -133,7 +133,10 @@ export async function serveGraphQL<TContext extends BaseContext, A = undefined>(
         throw error;
       }
       const result = await webhook(req, rawBody);
-      return sendJson(res, result.status, result.body ?? {}, result.headers);
+      if (result.raw === undefined) return sendJson(res, result.status, result.body ?? {}, result.headers);
+      // a page for a person (e.g. notification's unsubscribe form), as routes answer
+      res.writeHead(result.status, result.headers);
+      return res.end(result.raw);
     }
     const stream = routeFor(options.streams, url.pathname);
     if (stream) {

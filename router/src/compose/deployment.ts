@@ -44,6 +44,9 @@ const keepsFiles = (definition: SubgraphDefinition) => "S3_BUCKET" in definition
 /** A subgraph with an OPENSEARCH_URL setting (search) runs on compose's OpenSearch, as production does. */
 const usesOpenSearch = (definition: SubgraphDefinition) => "OPENSEARCH_URL" in definition.settingsSchema.shape;
 
+/** A subgraph with an SMTP_URL setting (notification) starts once compose's Mailpit is up (the operator sets SMTP_URL=smtp://mailpit:1025). */
+const sendsMail = (definition: SubgraphDefinition) => "SMTP_URL" in definition.settingsSchema.shape;
+
 const inCompose = (name: string) => `http://${name}:${defaultPort(name)}/graphql`;
 
 function subgraphService(definition: SubgraphDefinition): string {
@@ -74,6 +77,7 @@ function subgraphService(definition: SubgraphDefinition): string {
     // a subgraph that keeps files (its settings include the file store's) starts once MinIO has the bucket
     ...(keepsFiles(definition) ? ["minio-bucket:\n  condition: service_completed_successfully"] : []),
     ...(usesOpenSearch(definition) ? ["opensearch:\n  condition: service_healthy"] : []),
+    ...(sendsMail(definition) ? ["mailpit:\n  condition: service_healthy"] : []),
   ];
   return `${name}:
   <<: *campus-app

@@ -2,26 +2,13 @@ import {
   ADMIN_ONLY,
   expectThat,
   OWNER_OR_ADMIN,
+  operation,
   type MatrixHelpers,
   type SubgraphAuthorization,
 } from "@campus/testkit";
 
-// the operations of ../shared/api/engagement.graphql, as written
-const PLATFORM_REPORT = `query PlatformReport($from: DateTimeISO!, $to: DateTimeISO!, $interval: ReportInterval!) {
-  platformReport(from: $from, to: $to, interval: $interval) {
-    totals { newUsers activeLearners enrollments completions revenue { amount currency } refunds { amount currency } }
-    series { periodStart newUsers activeLearners enrollments completions revenue { amount currency } }
-    topCourses(first: 5) { course { id title } enrollments completionRate revenue { amount currency } }
-  }
-}`;
-const COURSE_REPORT = `query CourseReport($courseId: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
-  courseReport(courseId: $courseId, from: $from, to: $to) {
-    course { id title }
-    enrollments completions completionRate averageProgress averageScore
-    revenue { amount currency }
-    series(interval: WEEK) { periodStart enrollments completions }
-  }
-}`;
+const PLATFORM_REPORT = operation("engagement", "PlatformReport");
+const COURSE_REPORT = operation("engagement", "CourseReport");
 
 const DAY = 86_400_000;
 const today = () => new Date(Math.floor(Date.now() / DAY) * DAY);

@@ -48,6 +48,30 @@ export const submissionGraded = defineEvent(
   }),
 );
 
-registerEvents(submissionCreated, submissionGraded);
+/**
+ * An assignment was published: its learners may see and submit it from now on.
+ * Subject = the assignment id. Notification reminds learners 24 h before
+ * `dueAt` (docs/notifications.md); no instructions, questions or answer key.
+ */
+export const assignmentPublished = defineEvent(
+  "campus.assignment.published.v1",
+  "assessment",
+  z.object({
+    assignmentId: uuid,
+    courseId: uuid,
+    moduleId: uuid.nullable(),
+    title: z.string(),
+    kind: z.enum(["ESSAY", "FILE", "QUIZ"]),
+    /** ISO 8601; null: no due date. */
+    dueAt: z.string().datetime().nullable(),
+    instructorId: uuid,
+    /** ISO 8601. */
+    publishedAt: z.string().datetime(),
+  }),
+);
+
+registerEvents(submissionCreated, submissionGraded, assignmentPublished);
+
+export type AssignmentPublishedData = z.infer<typeof assignmentPublished.data>;
 
 export type SubmissionEventData = z.infer<typeof submission>;

@@ -25,4 +25,15 @@ export const userProfileUpdated = defineEvent(
   z.object({ userId: uuid, name: z.string() }),
 );
 
-registerEvents(userRegistered, userRoleGranted, userRoleRevoked, userDisabled, userProfileUpdated);
+/**
+ * The user changed their password (`changePassword`); every other session was
+ * ended with it. Notification tells the user (a SECURITY notice that cannot be
+ * switched off). Carries no secret: the time is the event's.
+ */
+export const userPasswordChanged = defineEvent(
+  "campus.user.password_changed.v1",
+  "identity",
+  z.object({ userId: uuid }),
+);
+
+registerEvents(userRegistered, userRoleGranted, userRoleRevoked, userDisabled, userProfileUpdated, userPasswordChanged);

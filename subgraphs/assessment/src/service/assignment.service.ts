@@ -4,6 +4,7 @@ import { badInput, conflict, forbidden, notFound } from "@campus/errors";
 import type { UnitOfWork } from "@campus/events";
 import type { LoaderRegistry } from "@campus/subgraph";
 import type { AssessmentTx, AssignmentRow } from "../data/assessment.prisma";
+import { emitAssignmentPublished } from "../events/assignment.publisher";
 import type { AssignmentRepository, PublicQuestion } from "../data/assignment.repository";
 import { checkAssignmentInput, type AssignmentInput } from "./assignment.input";
 import type { CourseAccess } from "./course.access";
@@ -57,9 +58,15 @@ export class AssignmentService {
       throw forbidden("Only the course's instructor or an admin publishes its assignments");
     }
     if (assignment.status === "PUBLISHED") return assignment;
-    return this.work.run((tx) =>
-      tx.assignment.update({ where: { id }, data: { status: "PUBLISHED", publishedAt: new Date() } }),
-    );
+    // published with its event: notification reminds the learners before it is due
+    return this.work.run(async (tx, emit) => {
+      const published = await tx.assignment.update({
+        where: { id },
+        data: { status: "PUBLISHED", publishedAt: new Date() },
+      });
+      emitAssignmentPublished(emit, published);
+      return published;
+    });
   }
 
   /** An assignment the viewer may see: every one to those who manage the course, published ones to its learners. */

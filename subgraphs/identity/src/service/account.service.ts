@@ -5,6 +5,7 @@ import type { Logger } from "@campus/logging";
 import { decodeCursor, pageSize, readableText, toConnection } from "@campus/subgraph";
 import {
   userDisabled,
+  userPasswordChanged,
   userProfileUpdated,
   userRegistered,
   userRoleGranted,
@@ -134,7 +135,13 @@ export class AccountService {
       throw badInput("Current password is incorrect", { field: "currentPassword" });
     }
     assertPasswordPolicy(newPassword, user.email);
-    await this.users.update(user.id, { passwordHash: await hashPassword(newPassword) });
+    const passwordHash = await hashPassword(newPassword);
+    // the new hash commits with its event, so the user is told of every change (docs/notifications.md)
+    await this.work.run(async (tx, emit) => {
+      await this.users.locked(tx, user.id);
+      await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+      emit(userPasswordChanged, user.id, { userId: user.id });
+    });
     await this.sessions.revokeAll(user.id, viewer.sessionId);
     return true;
   }
