@@ -19,24 +19,13 @@ import { randomUUID } from "node:crypto";
 import { subgraph } from "@campus/analytics";
 import { loadConfig } from "@campus/config";
 import { openDatabase, startEmbeddedPostgres, type Database } from "@campus/database";
-import {
-  EmbeddedTransport,
-  enrollmentCompleted,
-  enrollmentCreated,
-  enrollmentProgressed,
-  orderPaid,
-  orderRefunded,
-  submissionCreated,
-  submissionGraded,
-  userRegistered,
-  type EventDefinition,
-  type OutgoingEvent,
-} from "@campus/events";
+import { EmbeddedTransport } from "@campus/events";
 import { MemoryStore } from "@campus/kv";
 import { createLogger } from "@campus/logging";
 import type { KitSettings } from "@campus/subgraph";
 import { HARNESS_SECRET, postToSubgraph, scratchDatabase } from "@campus/testkit";
 import { runBenchmark } from "./bench-process";
+import { platformStream } from "./event-stream";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -47,66 +36,6 @@ const COURSES = 50;
 const DAY = 86_400_000;
 const logger = createLogger("analytics-bench", "warn");
 const ADMIN = { userId: randomUUID(), roles: ["ADMIN" as const] };
-
-const event = (definition: EventDefinition, subject: string, data: unknown): OutgoingEvent => ({
-  topic: definition.topic,
-  event: definition.create(`/campus/${definition.topic.split(".")[1]}`, subject, data),
-});
-
-/** A stream like a busy platform's: every learner registers, enrolls, progresses, completes, buys, submits. */
-function stream(count: number): OutgoingEvent[] {
-  const events: OutgoingEvent[] = [];
-  const courseIds = Array.from({ length: COURSES }, () => randomUUID());
-  while (events.length < count) {
-    const userId = randomUUID();
-    const courseId = courseIds[events.length % COURSES]!;
-    const enrollmentId = randomUUID();
-    const state = { enrollmentId, userId, courseId, status: "ACTIVE", progress: 0 };
-    const orderId = randomUUID();
-    const item = { orderItemId: randomUUID(), courseId, price: { amount: 1900, currency: "EUR" } };
-    const order = { orderId, number: "C-1", userId, total: item.price, items: [item] };
-    const submission = {
-      submissionId: randomUUID(),
-      assignmentId: randomUUID(),
-      assignmentTitle: "Quiz",
-      kind: "QUIZ",
-      courseId,
-      moduleId: null,
-      instructorId: randomUUID(),
-      learnerId: userId,
-      attempt: 1,
-      submittedAt: new Date().toISOString(),
-      late: false,
-      maxPoints: 10,
-    };
-    events.push(
-      event(userRegistered, userId, { userId, email: `${userId}@example.com`, name: "Bench", roles: ["LEARNER"] }),
-      event(orderPaid, orderId, { ...order, paymentId: randomUUID() }),
-      event(enrollmentCreated, enrollmentId, { ...state, orderId }),
-      event(enrollmentProgressed, enrollmentId, { ...state, progress: 0.5 }),
-      event(enrollmentProgressed, enrollmentId, { ...state, status: "COMPLETED", progress: 1 }),
-      event(enrollmentCompleted, enrollmentId, { ...state, status: "COMPLETED", progress: 1 }),
-      event(submissionCreated, submission.submissionId, { ...submission, status: "GRADED" }),
-      event(submissionGraded, submission.submissionId, {
-        ...submission,
-        points: 7,
-        gradedAt: submission.submittedAt,
-        gradedBy: null,
-        regrade: false,
-      }),
-      event(orderRefunded, orderId, {
-        refundId: randomUUID(),
-        orderId,
-        userId,
-        amount: item.price,
-        reason: null,
-        items: [{ ...item, enrollmentId }],
-        orderStatus: "REFUNDED",
-      }),
-    );
-  }
-  return events.slice(0, count);
-}
 
 /** A year of rollups ending today, and LEARNERS_PER_DAY active learners a day out of a pool of 5,000. */
 async function seedYear(db: Database) {
@@ -165,7 +94,7 @@ async function run(label: string, db: Database, eventDb: Database) {
     0,
   );
   try {
-    const events = stream(EVENTS);
+    const events = platformStream(EVENTS, COURSES);
     const started = performance.now();
     for (let i = 0; i < events.length; i += 500) await transport.publish(events.slice(i, i + 500));
     for (;;) {
