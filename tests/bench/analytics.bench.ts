@@ -18,14 +18,14 @@
 import { randomUUID } from "node:crypto";
 import { subgraph } from "@campus/analytics";
 import { loadConfig } from "@campus/config";
-import { openDatabase, startEmbeddedPostgres, type Database } from "@campus/database";
+import type { Database } from "@campus/database";
 import { EmbeddedTransport } from "@campus/events";
 import { MemoryStore } from "@campus/kv";
 import { createLogger } from "@campus/logging";
 import type { KitSettings } from "@campus/subgraph";
-import { HARNESS_SECRET, postToSubgraph, scratchDatabase } from "@campus/testkit";
+import { HARNESS_SECRET, postToSubgraph } from "@campus/testkit";
 import { runBenchmark } from "./bench-process";
-import { platformStream } from "./event-stream";
+import { onEachDatabase, platformStream } from "./event-stream";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -135,27 +135,7 @@ async function run(label: string, db: Database, eventDb: Database) {
 
 async function main() {
   print(`analytics bench: ${EVENTS} events through the consumer; platformReport over 366 days of rollups`);
-  const pglite = await startEmbeddedPostgres();
-  try {
-    await run("PGlite", openDatabase({ schema: "analytics", pglite }), openDatabase({ schema: "eventbus", pglite }));
-  } finally {
-    await pglite.close();
-  }
-  const url = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-  if (!url) {
-    print("PostgreSQL  skipped: set TEST_POSTGRES_URL or BENCH_POSTGRES_URL");
-    return;
-  }
-  const scratch = await scratchDatabase(url, "campus_bench");
-  const db = openDatabase({ schema: "analytics", url: scratch.url });
-  const eventDb = openDatabase({ schema: "eventbus", url: scratch.url });
-  try {
-    await run("PostgreSQL", db, eventDb);
-  } finally {
-    await db.close();
-    await eventDb.close();
-    await scratch.drop();
-  }
+  await onEachDatabase("analytics", run, print);
 }
 
 runBenchmark("analytics", __filename, main);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { openDatabase, startEmbeddedPostgres, type Database } from "@campus/database";
 import {
   enrollmentCompleted,
   enrollmentCreated,
@@ -11,6 +12,7 @@ import {
   type EventDefinition,
   type OutgoingEvent,
 } from "@campus/events";
+import { scratchDatabase } from "@campus/testkit";
 
 /**
  * The event stream the consumer benchmarks feed (analytics, notification):
@@ -74,4 +76,37 @@ export function platformStream(count: number, courses: number): OutgoingEvent[] 
     );
   }
   return events.slice(0, count);
+}
+
+/**
+ * Runs `run` with a consumer's database (its schema) and the event log's, on
+ * PGlite, then on a scratch PostgreSQL database when TEST_POSTGRES_URL (or
+ * BENCH_POSTGRES_URL) is set, saying why it is skipped otherwise.
+ */
+export async function onEachDatabase(
+  schema: string,
+  run: (label: string, db: Database, eventDb: Database) => Promise<void>,
+  print: (line: string) => void,
+): Promise<void> {
+  const pglite = await startEmbeddedPostgres();
+  try {
+    await run("PGlite", openDatabase({ schema, pglite }), openDatabase({ schema: "eventbus", pglite }));
+  } finally {
+    await pglite.close();
+  }
+  const url = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
+  if (!url) {
+    print("PostgreSQL  skipped: set TEST_POSTGRES_URL or BENCH_POSTGRES_URL");
+    return;
+  }
+  const scratch = await scratchDatabase(url, "campus_bench");
+  const db = openDatabase({ schema, url: scratch.url });
+  const eventDb = openDatabase({ schema: "eventbus", url: scratch.url });
+  try {
+    await run("PostgreSQL", db, eventDb);
+  } finally {
+    await db.close();
+    await eventDb.close();
+    await scratch.drop();
+  }
 }

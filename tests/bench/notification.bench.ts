@@ -18,15 +18,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "@campus/config";
-import { openDatabase, startEmbeddedPostgres, type Database } from "@campus/database";
+import type { Database } from "@campus/database";
 import { EmbeddedTransport } from "@campus/events";
 import { MemoryStore } from "@campus/kv";
 import { createLogger } from "@campus/logging";
 import { subgraph } from "@campus/notification";
 import type { KitSettings } from "@campus/subgraph";
-import { HARNESS_SECRET, scratchDatabase } from "@campus/testkit";
+import { HARNESS_SECRET } from "@campus/testkit";
 import { runBenchmark } from "./bench-process";
-import { platformStream } from "./event-stream";
+import { onEachDatabase, platformStream } from "./event-stream";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -91,27 +91,7 @@ async function run(label: string, db: Database, eventDb: Database) {
 
 async function main() {
   print(`notification bench: ${EVENTS} events through the consumer, then every email they queue through the sender`);
-  const pglite = await startEmbeddedPostgres();
-  try {
-    await run("PGlite", openDatabase({ schema: "notification", pglite }), openDatabase({ schema: "eventbus", pglite }));
-  } finally {
-    await pglite.close();
-  }
-  const url = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
-  if (!url) {
-    print("PostgreSQL  skipped: set TEST_POSTGRES_URL or BENCH_POSTGRES_URL");
-    return;
-  }
-  const scratch = await scratchDatabase(url, "campus_bench");
-  const db = openDatabase({ schema: "notification", url: scratch.url });
-  const eventDb = openDatabase({ schema: "eventbus", url: scratch.url });
-  try {
-    await run("PostgreSQL", db, eventDb);
-  } finally {
-    await db.close();
-    await eventDb.close();
-    await scratch.drop();
-  }
+  await onEachDatabase("notification", run, print);
 }
 
 runBenchmark("notification", __filename, main);
