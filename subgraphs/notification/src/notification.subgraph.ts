@@ -61,6 +61,7 @@ export const subgraph = defineSubgraph({
       {
         pollMs: config.NOTIFICATION_SCHEDULER_POLL_MS,
         reminderLeadMs: config.NOTIFICATION_REMINDER_LEAD_HOURS * 3_600_000,
+        addressWaitMs: config.NOTIFICATION_ADDRESS_WAIT_HOURS * 3_600_000,
       },
       logger,
     );

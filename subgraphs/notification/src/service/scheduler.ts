@@ -7,6 +7,8 @@ import type { Notifier } from "./notifier";
 export interface SchedulerOptions {
   pollMs: number;
   reminderLeadMs: number;
+  /** How long an email waits for its user's address before it is dropped (Notifier.dropUnaddressed). */
+  addressWaitMs: number;
   batch?: number;
   now?: () => Date;
 }
@@ -27,7 +29,8 @@ interface DueRow {
 
 /**
  * The notices no single event makes: a digest once its window has ended, and
- * the reminders of an assignment coming due. Every replica runs one; each
+ * the reminders of an assignment coming due. It also drops the emails that
+ * waited too long for an address. Every replica runs one; each
  * claims its rows (FOR UPDATE SKIP LOCKED, then marks them) in the same
  * transaction as the notices they make, so two replicas never tell the same
  * thing twice and a crash in between tells it once, later (the claim rolls
@@ -62,13 +65,15 @@ export class NotificationScheduler {
     while (this.running) await this.running;
   }
 
-  /** One pass: every ended digest and every assignment within the lead, in batches. */
-  async runOnce(): Promise<{ digests: number; reminders: number }> {
+  /** One pass: every ended digest and every assignment within the lead, in batches; then expired waits. */
+  async runOnce(): Promise<{ digests: number; reminders: number; dropped: number }> {
     let digests = 0;
     let reminders = 0;
     for (let n; (n = await this.digests()) > 0;) digests += n;
     for (let n; (n = await this.reminders()) > 0;) reminders += n;
-    return { digests, reminders };
+    const expired = new Date(this.now().getTime() - this.options.addressWaitMs);
+    const dropped = await this.prisma.$transaction((tx) => this.notifier.dropUnaddressed(tx, expired));
+    return { digests, reminders, dropped };
   }
 
   private schedule(delayMs: number): void {
