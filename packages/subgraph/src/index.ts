@@ -1,4 +1,5 @@
 import "reflect-metadata";
+export * from "./background-job";
 export * from "./connection";
 export * from "./define";
 export * from "./federated-schema";

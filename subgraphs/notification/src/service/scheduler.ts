@@ -1,4 +1,5 @@
 import type { Logger } from "@campus/logging";
+import { BackgroundJob } from "@campus/subgraph";
 import type { FactsRepository } from "../data/facts.repository";
 import type { NotificationPrisma, NotificationTx } from "../data/notification.prisma";
 import { NotificationKind } from "./kinds";
@@ -37,32 +38,34 @@ interface DueRow {
  * back with the notices). The notices' unique keys hold even if that failed.
  */
 export class NotificationScheduler {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = true;
+  private readonly job: BackgroundJob;
 
   constructor(
     private readonly prisma: NotificationPrisma,
     private readonly facts: FactsRepository,
     private readonly notifier: Notifier,
     private readonly options: SchedulerOptions,
-    private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    logger: Logger,
+  ) {
+    this.job = new BackgroundJob({
+      name: "notification scheduler",
+      everyMs: options.pollMs,
+      pass: () => this.runOnce(),
+      logger,
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.job.start();
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Resolves once no run is under way (tests settle on it). */
-  async settled(): Promise<void> {
-    while (this.running) await this.running;
+  settled(): Promise<void> {
+    return this.job.idle();
   }
 
   /** One pass: every ended digest and every assignment within the lead, in batches; then expired waits. */
@@ -74,20 +77,6 @@ export class NotificationScheduler {
     const expired = new Date(this.now().getTime() - this.options.addressWaitMs);
     const dropped = await this.prisma.$transaction((tx) => this.notifier.dropUnaddressed(tx, expired));
     return { digests, reminders, dropped };
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn({ err: error }, "notification scheduler pass failed; retrying"))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.options.pollMs);
-        });
-    }, delayMs);
-    this.timer.unref?.();
   }
 
   private now(): Date {
