@@ -1,4 +1,5 @@
 import "reflect-metadata";
+export * from "./cache-hints";
 export * from "./connection";
 export * from "./define";
 export * from "./federated-schema";
