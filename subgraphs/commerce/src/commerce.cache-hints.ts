@@ -2,7 +2,7 @@ import type { CacheHints } from "@campus/subgraph";
 
 /** Carts, orders and what the viewer bought depend on who asks (docs/http-caching.md). */
 export const commerceCacheHints: CacheHints = {
-  "Course.viewerHasPurchased": { scope: "PRIVATE", maxAge: 0 },
+  "Course.viewerHasPurchased": { scope: "PRIVATE" },
   "Query.cart": { scope: "PRIVATE" },
   "Query.order": { scope: "PRIVATE" },
   "Query.orders": { scope: "PRIVATE" },
