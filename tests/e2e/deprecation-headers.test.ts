@@ -76,7 +76,7 @@ describe.each(stores)("deprecation headers and usage counts (%s store)", (_name,
   });
 
   it("says nothing when nothing deprecated is used", async () => {
-    const response = await call("{ ping score(courseId: \"c1\") grade(kind: LETTER) }");
+    const response = await call('{ ping score(courseId: "c1") grade(kind: LETTER) }');
     expect(response.body.errors).toBeUndefined();
     expect(response.headers.get("deprecation")).toBeNull();
     expect(response.headers.get("sunset")).toBeNull();
@@ -96,12 +96,16 @@ describe.each(stores)("deprecation headers and usage counts (%s store)", (_name,
     expect(enumValue.headers.get("deprecation")).toBe(`@${Date.UTC(2026, 9, 1) / 1000}`);
     expect(enumValue.headers.get("sunset")).toBe("Fri, 15 Jan 2027 00:00:00 GMT");
 
-    const inputField = await call("{ grade(filter: { passedOnly: true }) }", {}, { "apollographql-client-name": "web" });
+    const inputField = await call(
+      "{ grade(filter: { passedOnly: true }) }",
+      {},
+      { "apollographql-client-name": "web" },
+    );
     expect(inputField.headers.get("deprecation")).toBe(`@${Date.UTC(2026, 10, 1) / 1000}`);
 
     // the earliest of several: the operation has been deprecated since its first part was
     const both = await call(
-      "query ($f: GradeFilter) { rating(courseId: \"c1\") grade(kind: PERCENT, filter: $f) }",
+      'query ($f: GradeFilter) { rating(courseId: "c1") grade(kind: PERCENT, filter: $f) }',
       { f: { passedOnly: false } },
       { "apollographql-client-name": "mobile-app" },
     );
@@ -124,7 +128,9 @@ describe.each(stores)("deprecation headers and usage counts (%s store)", (_name,
       { client: "web", field: "Query.score(scale:)", day, count: 1 },
     ]);
     // the key scheme docs/api-lifecycle.md gives (and nothing left behind in a shared Redis)
-    const keys = rows.map((row) => `deprecated-usage:${day}:${encodeURIComponent(row.client)}:${encodeURIComponent(row.field)}`);
+    const keys = rows.map(
+      (row) => `deprecated-usage:${day}:${encodeURIComponent(row.client)}:${encodeURIComponent(row.field)}`,
+    );
     expect(await store.getMany(keys)).toEqual(rows.map((row) => String(row.count)));
     await store.del(`deprecated-usage:${day}`, ...keys);
     expect(await deprecatedUsage(store, { days: 1 })).toEqual([]);

@@ -89,7 +89,10 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
     });
 
     it("keeps a field that depends on the viewer private", async () => {
-      const response = await get(campus.routerUrl, "{ courses(first: 3) { edges { node { title viewerHasPurchased } } } }");
+      const response = await get(
+        campus.routerUrl,
+        "{ courses(first: 3) { edges { node { title viewerHasPurchased } } } }",
+      );
       expect(response.body?.errors).toBeUndefined();
       expect(response.headers.get("cache-control")).toBe("private, max-age=60");
       // viewerEnrollment is private and has no maxAge: nobody keeps it

@@ -103,7 +103,9 @@ export async function deprecatedUsage(
     const day = dayOf(new Date(now.getTime() - back * DAY_MS));
     const pairs = (await store.setMembers(dayKey(day))).map((member) => JSON.parse(member) as [string, string]);
     pairs.sort(([a, b], [c, d]) => a.localeCompare(c) || b.localeCompare(d));
-    const counts = pairs.length ? await store.getMany(pairs.map(([client, field]) => countKey(day, client, field))) : [];
+    const counts = pairs.length
+      ? await store.getMany(pairs.map(([client, field]) => countKey(day, client, field)))
+      : [];
     pairs.forEach(([client, field], index) => {
       const count = Number(counts[index] ?? 0);
       if (count > 0) rows.push({ client, field, day, count });

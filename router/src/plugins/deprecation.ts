@@ -5,7 +5,6 @@ import {
   isEnumType,
   isInputObjectType,
   isListType,
-  Kind,
   TypeInfo,
   typeFromAST,
   visit,

@@ -30,7 +30,11 @@ describe("schema check", () => {
   });
 
   it("fails on a required argument added to a field an operation selects", async () => {
-    const report = await checkSchema(MAIN, MAIN.replace("courses(first: Int)", "courses(first: Int, tenant: ID!)"), sources);
+    const report = await checkSchema(
+      MAIN,
+      MAIN.replace("courses(first: Int)", "courses(first: Int, tenant: ID!)"),
+      sources,
+    );
     expect(report.passed).toBe(false);
     expect(report.breakingUsed.map((finding) => finding.path)).toEqual(["Query.courses.tenant"]);
   });
@@ -41,7 +45,10 @@ describe("schema check", () => {
   });
 
   it("only warns on a breaking change no operation uses, and on dangerous ones", async () => {
-    const after = MAIN.replace(" legacyRanking: [Course!]!", "").replace("BEGINNER ADVANCED", "BEGINNER ADVANCED EXPERT");
+    const after = MAIN.replace(" legacyRanking: [Course!]!", "").replace(
+      "BEGINNER ADVANCED",
+      "BEGINNER ADVANCED EXPERT",
+    );
     const report = await checkSchema(MAIN, after, sources);
     expect(report.passed).toBe(true);
     expect(report.breakingUnused.map((finding) => finding.path)).toEqual(["Query.legacyRanking"]);
@@ -70,7 +77,10 @@ describe("schema check", () => {
   it("notes deprecations without a removal date", async () => {
     const after = MAIN.replace("rating: Int", 'rating: Int @deprecated(reason: "Use score") score: Int');
     expect((await checkSchema(MAIN, after, sources)).undatedDeprecations).toEqual(["Course.rating"]);
-    const dated = MAIN.replace("rating: Int", 'rating: Int @deprecated(reason: "Deprecated 2026-12-01, removal 2027-06-01")');
+    const dated = MAIN.replace(
+      "rating: Int",
+      'rating: Int @deprecated(reason: "Deprecated 2026-12-01, removal 2027-06-01")',
+    );
     expect((await checkSchema(MAIN, dated, sources)).undatedDeprecations).toEqual([]);
   });
 });

@@ -74,7 +74,11 @@ export interface SchemaCheckReport {
  * use what it touches; every operation is also validated against `after`,
  * which catches what a per-change judgement could miss.
  */
-export async function checkSchema(before: string, after: string, sources: OperationSource[]): Promise<SchemaCheckReport> {
+export async function checkSchema(
+  before: string,
+  after: string,
+  sources: OperationSource[],
+): Promise<SchemaCheckReport> {
   const oldSchema = apiSchemaOf(before);
   const newSchema = apiSchemaOf(after);
   const changes = await diff(oldSchema, newSchema);
