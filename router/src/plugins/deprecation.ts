@@ -4,7 +4,9 @@ import {
   getNullableType,
   isEnumType,
   isInputObjectType,
+  isInterfaceType,
   isListType,
+  isObjectType,
   TypeInfo,
   typeFromAST,
   visit,
@@ -27,6 +29,29 @@ export interface DeprecatedUse {
   reason: string;
 }
 
+const schemaHasDeprecations = new WeakMap<GraphQLSchema, boolean>();
+const textUses = new WeakMap<OperationDefinitionNode, Map<string, string>>();
+
+/** Most of the time nothing is deprecated: then nothing is looked at per request. */
+function hasDeprecations(schema: GraphQLSchema): boolean {
+  let known = schemaHasDeprecations.get(schema);
+  if (known === undefined) {
+    known = Object.values(schema.getTypeMap()).some((type) => {
+      if (type.name.startsWith("__")) return false;
+      if (isEnumType(type)) return type.getValues().some((value) => value.deprecationReason != null);
+      if (isInputObjectType(type)) return Object.values(type.getFields()).some((f) => f.deprecationReason != null);
+      if (isObjectType(type) || isInterfaceType(type)) {
+        return Object.values(type.getFields()).some(
+          (field) => field.deprecationReason != null || field.args.some((arg) => arg.deprecationReason != null),
+        );
+      }
+      return false;
+    });
+    schemaHasDeprecations.set(schema, known);
+  }
+  return known;
+}
+
 /**
  * The deprecated fields, arguments, input fields and enum values an operation
  * uses, in its text (through its fragments) or in the variables it was sent
@@ -38,6 +63,42 @@ export function deprecatedUsesOf(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> = {},
 ): DeprecatedUse[] {
+  if (!hasDeprecations(schema)) return [];
+  // Apollo keeps one parsed document per query text, so the text's part is worked out once per operation
+  let inText = textUses.get(operation);
+  if (!inText) {
+    inText = usesInText(schema, document, operation);
+    textUses.set(operation, inText);
+  }
+  const uses = new Map(inText);
+  const add = (coordinate: string, reason: string | null | undefined) => {
+    if (reason !== null && reason !== undefined) uses.set(coordinate, reason);
+  };
+  const inValue = (type: GraphQLInputType, value: unknown): void => {
+    if (value === null || value === undefined) return;
+    const nullable = getNullableType(type);
+    if (isListType(nullable)) {
+      for (const item of Array.isArray(value) ? value : [value]) inValue(nullable.ofType, item);
+    } else if (isEnumType(nullable) && typeof value === "string") {
+      const enumValue = nullable.getValue(value);
+      if (enumValue) add(`${nullable.name}.${enumValue.name}`, enumValue.deprecationReason);
+    } else if (isInputObjectType(nullable) && typeof value === "object") {
+      for (const [name, fieldValue] of Object.entries(value as Record<string, unknown>)) {
+        const field = nullable.getFields()[name];
+        if (!field) continue;
+        add(`${nullable.name}.${field.name}`, field.deprecationReason);
+        inValue(field.type, fieldValue);
+      }
+    }
+  };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+    if (type) inValue(type, variables[definition.variable.name.value]);
+  }
+  return [...uses].map(([coordinate, reason]) => ({ coordinate, reason }));
+}
+
+function usesInText(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode) {
   const uses = new Map<string, string>();
   const add = (coordinate: string, reason: string | null | undefined) => {
     if (reason !== null && reason !== undefined) uses.set(coordinate, reason);
@@ -72,29 +133,7 @@ export function deprecatedUsesOf(
     },
   });
   for (const node of [operation, ...fragmentsUsedBy(operation, document)]) visit(node as ASTNode, visitor);
-
-  const inValue = (type: GraphQLInputType, value: unknown): void => {
-    if (value === null || value === undefined) return;
-    const nullable = getNullableType(type);
-    if (isListType(nullable)) {
-      for (const item of Array.isArray(value) ? value : [value]) inValue(nullable.ofType, item);
-    } else if (isEnumType(nullable) && typeof value === "string") {
-      const enumValue = nullable.getValue(value);
-      if (enumValue) add(`${nullable.name}.${enumValue.name}`, enumValue.deprecationReason);
-    } else if (isInputObjectType(nullable) && typeof value === "object") {
-      for (const [name, fieldValue] of Object.entries(value as Record<string, unknown>)) {
-        const field = nullable.getFields()[name];
-        if (!field) continue;
-        add(`${nullable.name}.${field.name}`, field.deprecationReason);
-        inValue(field.type, fieldValue);
-      }
-    }
-  };
-  for (const definition of operation.variableDefinitions ?? []) {
-    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
-    if (type) inValue(type, variables[definition.variable.name.value]);
-  }
-  return [...uses].map(([coordinate, reason]) => ({ coordinate, reason }));
+  return uses;
 }
 
 function fragmentsUsedBy(operation: OperationDefinitionNode, document: DocumentNode) {
