@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 
 /**
- * A strong validator of a response body (RFC 9110 §8.8.3): the SHA-256 of
- * its exact bytes, so two replicas answering the same body give the same tag
- * and a CDN or browser can revalidate with either.
+ * A strong validator of a representation (RFC 9110 §8.8.3): the SHA-256 of
+ * its content type and exact bytes, so two replicas answering the same body
+ * give the same tag (a CDN or browser can revalidate with either), and the
+ * same data as application/json and as application/graphql-response+json do not.
  */
-export function strongEtag(body: string): string {
-  return `"${createHash("sha256").update(body).digest("base64url")}"`;
+export function strongEtag(body: string, contentType = ""): string {
+  return `"${createHash("sha256").update(contentType).update("\n").update(body).digest("base64url")}"`;
 }
 
 /**

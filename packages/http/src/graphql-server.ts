@@ -204,7 +204,7 @@ export async function serveGraphQL<TContext extends BaseContext, A = undefined>(
       res.setHeader("cache-control", cacheControl);
       if (response.body.kind === "complete") {
         if (req.method === "GET" && res.statusCode === 200 && cacheControl !== "no-store") {
-          const etag = strongEtag(response.body.string);
+          const etag = strongEtag(response.body.string, response.headers.get("content-type") ?? "");
           res.setHeader("etag", etag);
           if (ifNoneMatchHits(req.headers["if-none-match"], etag)) {
             // RFC 9110 §15.4.5: the validators and caching headers, no body

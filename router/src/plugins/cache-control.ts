@@ -34,11 +34,13 @@ export function cacheControlPlugin(hints: CacheHints, logger: Logger): ApolloSer
               : UNCACHEABLE;
           response.http.headers.set("cache-control", header);
           if (header === UNCACHEABLE) return;
-          // a CDN keeps the anonymous answer apart from a signed-in caller's
-          const vary = response.http.headers.get("vary");
-          if (!/(^|,)\s*authorization\s*(,|$)/i.test(vary ?? "")) {
-            response.http.headers.set("vary", vary ? `${vary}, Authorization` : "Authorization");
+          // a shared cache keeps the anonymous answer apart from a signed-in caller's, and
+          // application/json apart from application/graphql-response+json (Apollo picks by Accept)
+          const vary = (response.http.headers.get("vary") ?? "").split(",").map((name) => name.trim());
+          for (const name of ["Accept", "Authorization"]) {
+            if (!vary.some((present) => present.toLowerCase() === name.toLowerCase())) vary.push(name);
           }
+          response.http.headers.set("vary", vary.filter(Boolean).join(", "));
         },
       };
     },
