@@ -111,6 +111,12 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       const me = await get(campus.routerUrl, "{ me { id name } }", undefined, bearer(learner));
       expect(me.body?.data.me.id).toBe(learner.id);
       expect(me.headers.get("cache-control")).toBe("no-store");
+      // refused while the context is built, before any plugin: still never stored
+      const badToken = await get(campus.routerUrl, "{ categories { id } }", undefined, {
+        authorization: "Bearer nope",
+      });
+      expect(badToken.status).toBe(401);
+      expect(badToken.headers.get("cache-control")).toBe("no-store");
     });
 
     it("stores nothing for errors, POSTs and mutations; a mutation over GET is 405 with Allow: POST", async () => {
