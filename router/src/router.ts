@@ -101,7 +101,7 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
     );
   }
 
-  // last: only operations every check let through count as used
+  // counts only operations that run (every check let them through)
   plugins.push(
     deprecationPlugin({
       counter: new DeprecatedUsageCounter(options.store, {

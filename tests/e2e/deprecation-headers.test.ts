@@ -113,6 +113,15 @@ describe.each(stores)("deprecation headers and usage counts (%s store)", (_name,
     expect(both.headers.get("sunset")).toBe("Fri, 15 Jan 2027 00:00:00 GMT");
   });
 
+  it("tells a refused operation too, but does not count it as used", async () => {
+    const aliases = Array.from({ length: 31 }, (_, i) => `r${i}: rating(courseId: "c1")`).join(" ");
+    const refused = await call(`{ ${aliases} }`, {}, { "apollographql-client-name": "refused-client" });
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ extensions: { code: "BAD_USER_INPUT", limit: "aliases" } }),
+    ]);
+    expect(refused.headers.get("deprecation")).toBe(`@${Date.UTC(2026, 8, 1) / 1000}`);
+  });
+
   it("counts each deprecated use per client and day in the store", async () => {
     // counts reach the store in batches; stopping the router writes what is left
     await router.stop();

@@ -187,9 +187,11 @@ export function deprecationPlugin(options: {
     async requestDidStart() {
       let uses: DeprecatedUse[] = [];
       return {
-        async didResolveOperation({ schema, document, operation, request, contextValue }) {
-          if (!operation) return;
-          uses = deprecatedUsesOf(schema, document, operation, request.variables ?? {});
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (operation) uses = deprecatedUsesOf(schema, document, operation, request.variables ?? {});
+        },
+        // Apollo runs every plugin's didResolveOperation at once; only here have the checks all let it through
+        async executionDidStart({ request, contextValue }) {
           if (uses.length === 0) return;
           const client = clientOf(contextValue.viewer, request.http?.headers.get("apollographql-client-name"));
           const fields = uses.map((use) => use.coordinate);
