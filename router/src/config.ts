@@ -26,6 +26,10 @@ const routerSettings = z.object({
   MAX_QUERY_ALIASES: positiveInt(30),
   MAX_QUERY_COST: positiveInt(5000),
   MAX_BODY_BYTES: positiveInt(100_000),
+  /** Sent as `Link: <…>; rel="deprecation"` with every response that uses something deprecated. */
+  DEPRECATION_DOCS_URL: url.optional(),
+  /** Days the per-client counts of deprecated fields are kept. */
+  DEPRECATION_USAGE_RETENTION_DAYS: positiveInt(90),
 });
 
 /**

@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { AccessTokenRevocation } from "@campus/auth";
 import { createErrorFormatter } from "@campus/errors";
@@ -14,6 +17,10 @@ import { TokenVerifier } from "./authentication";
 import { developerToolsEnabled, subgraphUrl, type RouterConfig } from "./config";
 import { explorerRoutes } from "./explorer";
 import { authorizationPlugin, rootPermissionsOf, type RouterContext } from "./plugins/authorization";
+import { cacheControlPlugin } from "./plugins/cache-control";
+import { cacheHintsOf } from "./plugins/cache-policy";
+import { DeprecatedUsageCounter } from "./plugins/deprecated-usage";
+import { deprecationPlugin } from "./plugins/deprecation";
 import { graphqlOverHttpPlugin } from "./plugins/graphql-over-http";
 import { queryLimitsPlugin } from "./plugins/query-limits";
 import { rateLimitPlugin } from "./plugins/rate-limit";
@@ -39,6 +46,7 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
   const subgraphs = loadSupergraph();
   const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, subgraphUrl(config, s.name)]));
   const permissions = rootPermissionsOf(subgraphs);
+  const cacheHints = cacheHintsOf(subgraphs);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, "utf8"),
     buildService: ({ name, url }) =>
@@ -70,6 +78,9 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
     graphqlOverHttpPlugin(),
     retryAfterPlugin(),
     storableTextPlugin(),
+    // ours computes the policy from the subgraphs' hints (Apollo's sees no field behind a gateway)
+    ApolloServerPluginCacheControlDisabled(),
+    cacheControlPlugin(cacheHints, logger),
   ];
   if (checks.authorization) plugins.push(authorizationPlugin(permissions));
   if (checks.rateLimit) {
@@ -89,6 +100,19 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
       }),
     );
   }
+
+  // counts only operations that run (every check let them through)
+  plugins.push(
+    deprecationPlugin({
+      counter: new DeprecatedUsageCounter(options.store, {
+        retentionDays: config.DEPRECATION_USAGE_RETENTION_DAYS,
+        flushEveryMs: 10_000,
+        onError: (error) => logger.warn({ err: error }, "deprecated usage counts not stored"),
+      }),
+      logger,
+      ...(config.DEPRECATION_DOCS_URL ? { docsUrl: config.DEPRECATION_DOCS_URL } : {}),
+    }),
+  );
 
   const apollo = new ApolloServer<RouterContext>({
     gateway,
