@@ -69,8 +69,9 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
     new AccessTokenRevocation(options.store),
   );
 
-  // Order matters: which operation (resolution) and what text, then who may call (RBAC),
-  // how often (rate limit) and how much (cost).
+  // Apollo Server runs every plugin's didResolveOperation at once, so the checks (who may
+  // call: RBAC; how often: rate limit; how much: cost) each decide alone: a refused call
+  // still counts against its caller's rate limit, as an attempt.
   const plugins: ApolloServerPlugin<RouterContext>[] = [
     tools.sandbox
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
