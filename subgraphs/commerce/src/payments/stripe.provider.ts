@@ -5,8 +5,10 @@ import {
   type CreatePaymentInput,
   type CreateRefundInput,
   type PaymentProvider,
+  type ProviderCustomer,
   type ProviderPayment,
   type ProviderRefund,
+  type SaveCustomerInput,
 } from "./payment-provider";
 import { fromStripePaymentIntent, fromStripeRefund } from "./stripe.objects";
 
@@ -51,6 +53,9 @@ export class StripePaymentProvider implements PaymentProvider {
           // Campus has no page to come back to: a method that needs a redirect must fail now, not hang.
           automatic_payment_methods: { enabled: true, allow_redirects: "never" },
           metadata: input.metadata,
+          ...(input.customer ? { customer: input.customer } : {}),
+          // A renewal: the bank must decide without the buyer (an authentication it asks for is a decline).
+          ...(input.offSession ? { off_session: true } : {}),
         },
         { idempotencyKey: input.idempotencyKey },
       );
@@ -85,6 +90,22 @@ export class StripePaymentProvider implements PaymentProvider {
       )
       .catch(rethrow);
     return fromStripeRefund(refund);
+  }
+
+  async saveCustomer(input: SaveCustomerInput): Promise<ProviderCustomer> {
+    // Creating the customer with the payment method attaches it: one call, one idempotency key.
+    const customer = await this.stripe.customers
+      .create(
+        {
+          payment_method: input.paymentMethod,
+          invoice_settings: { default_payment_method: input.paymentMethod },
+          metadata: input.metadata,
+        },
+        { idempotencyKey: input.idempotencyKey },
+      )
+      .catch(rethrow);
+    const saved = customer.invoice_settings?.default_payment_method;
+    return { id: customer.id, paymentMethod: typeof saved === "string" ? saved : (saved?.id ?? input.paymentMethod) };
   }
 }
 
