@@ -189,14 +189,7 @@ export const subgraph = defineSubgraph({
       urlSeconds: config.INVOICE_PDF_URL_SECONDS,
       seller: config.INVOICE_SELLER_NAME,
     });
-    const renewals = new RenewalJob(
-      prisma,
-      billing,
-      store,
-      clock,
-      { intervalMs: config.BILLING_INTERVAL_MS, batch: 100 },
-      logger,
-    );
+    const renewals = new RenewalJob(billing, clock, { intervalMs: config.BILLING_INTERVAL_MS, batch: 100 }, logger);
     consume(
       ENROLLMENT_GROUP,
       enrollmentHandlers(new FulfilmentService(refunds, logger), (refundIds) => {

@@ -82,9 +82,32 @@ export class BillingService {
    * own first charge, due at once.
    */
   async collect(subscriptionId: string, now: Date, force = false): Promise<void> {
-    const claim = await this.work.run((tx, emit) =>
-      this.claim(new BillingWrites(tx), emit, subscriptionId, now, force),
-    );
+    await this.run(now, async () => subscriptionId, force);
+  }
+
+  /**
+   * Takes the next subscription due at `now` that no one else holds
+   * (`FOR UPDATE SKIP LOCKED`, in the same transaction that claims its
+   * charge) and collects it; `skip`: ones this sweep visited already. Returns
+   * the one it took, null when none is due; throws with `subscriptionId` set
+   * when that one failed.
+   */
+  async collectNextDue(now: Date, skip: string[]): Promise<string | null> {
+    let taken: string | null = null;
+    try {
+      await this.run(now, async (writes) => (taken = await writes.claimDue(now, skip)), false);
+    } catch (error) {
+      throw Object.assign(error instanceof Error ? error : new Error(String(error)), { subscriptionId: taken });
+    }
+    return taken;
+  }
+
+  private async run(now: Date, pick: (writes: BillingWrites) => Promise<string | null>, force: boolean) {
+    const claim = await this.work.run(async (tx, emit) => {
+      const writes = new BillingWrites(tx);
+      const id = await pick(writes);
+      return id ? this.claim(writes, emit, id, now, force) : null;
+    });
     if (!claim) return;
     const answer = await this.ask(claim);
     if (!answer) return;

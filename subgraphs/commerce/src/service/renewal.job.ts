@@ -1,8 +1,4 @@
-import { randomUUID } from "node:crypto";
-import type { SharedStore } from "@campus/kv";
 import type { Logger } from "@campus/logging";
-import type { CommercePrisma } from "../data/commerce.prisma";
-import { BillingWrites } from "../data/billing.writes";
 import type { BillingService, Clock } from "./billing.service";
 
 export interface RenewalJobOptions {
@@ -14,23 +10,19 @@ export interface RenewalJobOptions {
 /**
  * Renews subscriptions in the background of every commerce replica: each
  * sweep takes the subscriptions whose `dueAt` has come (period ended, retry
- * due, first charge unanswered) one at a time, claimed with
- * `FOR UPDATE SKIP LOCKED`, so replicas sweeping at once share the work and
- * never take the same subscription; BillingService.collect then re-checks
- * under the row lock and pushes `dueAt` past the charge in flight. A short
- * lease in the shared store spares the database the work of replicas that
- * would find nothing.
+ * due, first charge unanswered) one at a time, each claimed with
+ * `FOR UPDATE SKIP LOCKED` in the transaction that pushes its `dueAt` past
+ * the charge in flight (BillingService.collectNextDue). Replicas sweeping at
+ * once share the work and never take the same subscription; no lease is
+ * needed, the row lock is the claim.
  */
 export class RenewalJob {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
   private stopped = true;
-  private readonly owner = randomUUID();
 
   constructor(
-    private readonly prisma: CommercePrisma,
     private readonly billing: BillingService,
-    private readonly store: SharedStore,
     private readonly clock: Clock,
     private readonly options: RenewalJobOptions,
     private readonly logger: Logger,
@@ -49,32 +41,25 @@ export class RenewalJob {
 
   /**
    * One pass at `now` (tests pass a time instead of waiting for it); returns
-   * the subscriptions it visited. Each is claimed and released in a short
-   * transaction of its own; the provider is never called while a row is locked.
+   * the subscriptions it visited. Each is claimed in a short transaction of
+   * its own; the provider is never called while a row is locked.
    */
   async sweep(now = this.clock.now()): Promise<string[]> {
-    const lease = "commerce:renewal-job";
-    if (!(await this.store.setIfAbsent(lease, this.owner, Math.max(this.options.intervalMs * 5, 30_000)))) return [];
     const visited: string[] = [];
-    try {
-      while (visited.length < this.options.batch) {
-        const id = await this.prisma.$transaction((tx) => new BillingWrites(tx).claimDue(now, visited));
+    while (visited.length < this.options.batch) {
+      try {
+        const id = await this.billing.collectNextDue(now, visited);
         if (!id) break;
         visited.push(id);
-        try {
-          await this.billing.collect(id, now);
-        } catch (error) {
-          // one that keeps failing must not hold up the others; its dueAt is unchanged, the next sweep tries again
-          this.logger.error(
-            { err: error, subscriptionId: id },
-            "could not renew a subscription; next sweep tries again",
-          );
-        }
+      } catch (error) {
+        const id = (error as { subscriptionId?: string | null }).subscriptionId;
+        // one that keeps failing must not hold up the others; its dueAt is unchanged, the next sweep tries again
+        this.logger.error({ err: error, subscriptionId: id }, "could not renew a subscription; next sweep tries again");
+        if (!id) break;
+        visited.push(id);
       }
-      return visited;
-    } finally {
-      await this.store.compareAndSet(lease, this.owner, "released", 1);
     }
+    return visited;
   }
 
   private schedule(delayMs: number): void {
