@@ -3,7 +3,9 @@ import {
   backends,
   operation,
   registerAdmin,
+  registerInstructor,
   registerUser,
+  settleEvents,
   startTestCampus,
   type TestCampus,
   type TestUser,
@@ -22,6 +24,10 @@ const SUBSCRIBE = operation("commerce", "Subscribe");
 const CANCEL = operation("commerce", "CancelSubscription");
 const MINE = operation("commerce", "MySubscription");
 const INVOICES = operation("commerce", "Invoices");
+const CREATE_COURSE = operation("mvp", "CreateCourse");
+const ADD_MODULE = operation("mvp", "AddModule");
+const PUBLISH = operation("mvp", "PublishCourse");
+const ENROLL = operation("mvp", "Enroll");
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -275,6 +281,45 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       const after = await invoicesOf(learner);
       expect(after.totalCount).toBe(1);
       expect(after.edges[0].node.total.amount).toBe(0);
+    });
+
+    it("lets a TRIALING or ACTIVE subscriber enroll in paid courses; the enrollments end with the subscription", async () => {
+      const instructor = await registerInstructor(campus, "Sub Instructor");
+      const created = await campus.gql(
+        CREATE_COURSE,
+        {
+          input: { title: `Paid for subscribers ${Date.now()}`, description: "Paid", level: "BEGINNER", price: PRICE },
+        },
+        instructor.accessToken,
+      );
+      const courseId = created.data.createCourse.id as string;
+      await campus.gql(ADD_MODULE, { courseId, input: { title: "One" } }, instructor.accessToken);
+      expect((await campus.gql(PUBLISH, { id: courseId }, instructor.accessToken)).errors).toBeUndefined();
+
+      const learner = await registerUser(campus, "Plus Learner");
+      expect((await campus.gql(ENROLL, { courseId }, learner.accessToken)).errors?.[0]?.extensions?.code).toBe(
+        "PAYMENT_REQUIRED",
+      );
+      const sub = (await subscribe(learner, trial.id)).data.subscribe;
+      expect(sub.status).toBe("TRIALING");
+      await settleEvents(campus);
+      const enrolled = await campus.gql(ENROLL, { courseId }, learner.accessToken);
+      expect(enrolled.errors).toBeUndefined();
+      expect(enrolled.data.enroll.status).toBe("ACTIVE");
+
+      expect((await campus.gql(CANCEL, { id: sub.id }, learner.accessToken)).errors).toBeUndefined();
+      await commerce.renewals.sweep(new Date(Date.parse(sub.currentPeriodEnd) + 1000));
+      expect(await mine(learner)).toMatchObject({ status: "CANCELED" });
+      await settleEvents(campus);
+      const after = await campus.gql(
+        `query($id: ID!) { course(id: $id) { viewerEnrollment { status } } }`,
+        { id: courseId },
+        learner.accessToken,
+      );
+      expect(after.data.course.viewerEnrollment?.status ?? "CANCELLED").toBe("CANCELLED");
+      expect((await campus.gql(ENROLL, { courseId }, learner.accessToken)).errors?.[0]?.extensions?.code).toBe(
+        "PAYMENT_REQUIRED",
+      );
     });
 
     it("gives concurrent invoices distinct consecutive numbers", async () => {
