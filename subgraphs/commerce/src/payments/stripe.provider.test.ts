@@ -17,6 +17,7 @@ const DECLINED = fixture("payment_intent.card_declined");
 const CANCELED = fixture("payment_intent.canceled");
 const REFUND = fixture("refund.succeeded");
 const CUSTOMER = fixture("customer.created");
+const ATTACHED = fixture("payment_method.attached");
 
 const KEY = "sk_test_51QyMzQLkdIwHu7ixStubStubStubStub";
 
@@ -109,10 +110,12 @@ class StripeStub {
     }
     if (intent?.[2] && method === "POST") return intent[1] === CANCELED.id ? { status: 200, body: CANCELED } : missing;
     if (method === "POST" && url === "/v1/refunds") return { status: 200, body: REFUND };
-    if (method === "POST" && url === "/v1/customers") {
-      return body.payment_method === "pm_card_nonsense"
-        ? { status: 404, body: fixture("error.resource_missing") }
-        : { status: 200, body: CUSTOMER };
+    if (method === "POST" && url === "/v1/customers") return { status: 200, body: CUSTOMER };
+    const attach = /^\/v1\/payment_methods\/([^/]+)\/attach$/.exec(url);
+    if (attach && method === "POST") {
+      return attach[1] === "pm_card_nonsense"
+        ? missing
+        : { status: 200, body: { ...ATTACHED, customer: body.customer } };
     }
     return missing;
   }
@@ -169,10 +172,10 @@ describe("StripePaymentProvider on recorded Stripe responses", () => {
     ]);
   });
 
-  it("saves a payment method on a new customer, for renewals", async () => {
+  it("saves a payment method on a new customer and answers the attached method's own id", async () => {
     const idempotencyKey = randomUUID();
     const customer = await stub.provider().saveCustomer({
-      paymentMethod: "pm_1QyN2bLkdIwHu7ixVisa4242",
+      paymentMethod: "pm_card_visa",
       idempotencyKey,
       metadata: { userId: "4b1c9e2a-6d3f-4a8b-9c7e-1f2a3b4c5d6e" },
     });
@@ -181,12 +184,15 @@ describe("StripePaymentProvider on recorded Stripe responses", () => {
       {
         method: "POST",
         path: "/v1/customers",
-        body: {
-          payment_method: "pm_1QyN2bLkdIwHu7ixVisa4242",
-          "invoice_settings[default_payment_method]": "pm_1QyN2bLkdIwHu7ixVisa4242",
-          "metadata[userId]": "4b1c9e2a-6d3f-4a8b-9c7e-1f2a3b4c5d6e",
-        },
-        idempotencyKey,
+        body: { "metadata[userId]": "4b1c9e2a-6d3f-4a8b-9c7e-1f2a3b4c5d6e" },
+        idempotencyKey: `${idempotencyKey}-customer`,
+        authorization: `Bearer ${KEY}`,
+      },
+      {
+        method: "POST",
+        path: "/v1/payment_methods/pm_card_visa/attach",
+        body: { customer: "cus_RsN4xQ2bLkdIwH" },
+        idempotencyKey: `${idempotencyKey}-attach`,
         authorization: `Bearer ${KEY}`,
       },
     ]);

@@ -93,19 +93,16 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async saveCustomer(input: SaveCustomerInput): Promise<ProviderCustomer> {
-    // Creating the customer with the payment method attaches it: one call, one idempotency key.
+    // Two calls, each with its own key derived from the caller's: a retry repeats neither.
     const customer = await this.stripe.customers
-      .create(
-        {
-          payment_method: input.paymentMethod,
-          invoice_settings: { default_payment_method: input.paymentMethod },
-          metadata: input.metadata,
-        },
-        { idempotencyKey: input.idempotencyKey },
-      )
+      .create({ metadata: input.metadata }, { idempotencyKey: `${input.idempotencyKey}-customer` })
       .catch(rethrow);
-    const saved = customer.invoice_settings?.default_payment_method;
-    return { id: customer.id, paymentMethod: typeof saved === "string" ? saved : (saved?.id ?? input.paymentMethod) };
+    // Attaching a test token (pm_card_visa) or a Stripe.js one yields the customer's own payment method:
+    // its id, not the token, is what off-session charges name.
+    const attached = await this.stripe.paymentMethods
+      .attach(input.paymentMethod, { customer: customer.id }, { idempotencyKey: `${input.idempotencyKey}-attach` })
+      .catch(rethrow);
+    return { id: customer.id, paymentMethod: attached.id };
   }
 }
 

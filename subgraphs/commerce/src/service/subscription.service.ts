@@ -62,16 +62,14 @@ export class SubscriptionService {
     const current = await this.billing.currentOf(userId);
     if (current && LIVE_STATES.includes(current.status)) throw alreadySubscribed();
 
-    let customerId: string;
+    let customer: { id: string; paymentMethod: string };
     try {
       const keyHash = createHash("sha256").update(input.idempotencyKey).digest("hex").slice(0, 32);
-      customerId = (
-        await this.provider.saveCustomer({
-          paymentMethod: input.paymentMethod,
-          idempotencyKey: `campus-customer-${userId}-${keyHash}-${requestHash.slice(0, 16)}`,
-          metadata: { userId },
-        })
-      ).id;
+      customer = await this.provider.saveCustomer({
+        paymentMethod: input.paymentMethod,
+        idempotencyKey: `campus-customer-${userId}-${keyHash}-${requestHash.slice(0, 16)}`,
+        metadata: { userId },
+      });
     } catch (error) {
       if (error instanceof ProviderUnavailableError) {
         throw serviceUnavailable("The payment provider did not answer; retry with the same idempotency key");
@@ -96,7 +94,8 @@ export class SubscriptionService {
         if (!(await writes.claimSubscriptionKey(userId, input.idempotencyKey, requestHash, id, expiresAt))) {
           throw new KeyTaken();
         }
-        const common = { id, userId, planId: plan.id, customerId, paymentMethod: input.paymentMethod };
+        // the customer's saved payment method, not the token it was made from: renewals charge it
+        const common = { id, userId, planId: plan.id, customerId: customer.id, paymentMethod: customer.paymentMethod };
         if (trialDays > 0) {
           const trialEnd = new Date(now.getTime() + trialDays * DAY_MS);
           const sub = await writes.createSubscription({
