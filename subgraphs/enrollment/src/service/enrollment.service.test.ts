@@ -87,6 +87,26 @@ describe("EnrollmentService (PGlite + fake catalog over HTTP)", () => {
       expect(await rowsFor(paid.id)).toHaveLength(0);
     });
 
+    it("opens paid courses to a TRIALING or ACTIVE subscriber, and ends them with the subscription", async () => {
+      const paid = catalog.add({ price: { amount: 4900, currency: "EUR" } });
+      const viewer = learner();
+      const subscriptionId = randomUUID();
+      const apply = (status: string) =>
+        harness.events.work.run((tx, emit) =>
+          enrollments.applySubscription(tx as never, emit, { subscriptionId, userId: viewer.userId!, status }),
+        );
+      await apply("PAST_DUE");
+      expect(await codeOf(enrollments.enroll(viewer, newLoaders(), paid.id))).toBe("PAYMENT_REQUIRED");
+      await apply("TRIALING");
+      const enrollment = await enrollments.enroll(viewer, newLoaders(), paid.id);
+      expect(enrollment).toMatchObject({ status: "ACTIVE", subscriptionId });
+      await apply("ACTIVE");
+      expect(await rowsFor(paid.id)).toEqual([{ id: enrollment.id, status: "ACTIVE" }]);
+      await apply("CANCELED");
+      expect(await rowsFor(paid.id)).toEqual([{ id: enrollment.id, status: "CANCELLED" }]);
+      expect(await codeOf(enrollments.enroll(viewer, newLoaders(), paid.id))).toBe("PAYMENT_REQUIRED");
+    });
+
     it("answers NOT_FOUND for a course catalog does not know", async () => {
       expect(await codeOf(enrollments.enroll(learner(), newLoaders(), randomUUID()))).toBe("NOT_FOUND");
       expect(await codeOf(enrollments.enroll(learner(), newLoaders(), "not-a-uuid"))).toBe("NOT_FOUND");
