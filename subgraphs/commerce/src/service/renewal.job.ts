@@ -1,4 +1,5 @@
 import type { Logger } from "@campus/logging";
+import { BackgroundJob } from "@campus/subgraph";
 import type { BillingService, Clock } from "./billing.service";
 
 export interface RenewalJobOptions {
@@ -17,26 +18,29 @@ export interface RenewalJobOptions {
  * needed, the row lock is the claim.
  */
 export class RenewalJob {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopped = true;
+  private readonly job: BackgroundJob;
 
   constructor(
     private readonly billing: BillingService,
     private readonly clock: Clock,
     private readonly options: RenewalJobOptions,
     private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(this.options.intervalMs);
+  ) {
+    this.job = new BackgroundJob({
+      name: "subscription renewal sweep",
+      everyMs: options.intervalMs,
+      firstAfterMs: options.intervalMs,
+      pass: () => this.sweep(),
+      logger,
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.job.start();
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /**
@@ -60,17 +64,5 @@ export class RenewalJob {
       }
     }
     return visited;
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.sweep()
-        .catch((error) => this.logger.error({ err: error }, "subscription renewal sweep failed"))
-        .finally(() => {
-          if (!this.stopped) this.schedule(this.options.intervalMs);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 }
