@@ -18,6 +18,16 @@ export interface BackgroundJobOptions {
   logger: Logger;
 }
 
+/** A sweep: `pass` every `everyMs`, the first one an interval after start (nothing is due at start). */
+export function everyInterval(
+  name: string,
+  everyMs: number,
+  pass: () => Promise<unknown>,
+  logger: Logger,
+): BackgroundJob {
+  return new BackgroundJob({ name, everyMs, firstAfterMs: everyMs, pass, logger });
+}
+
 /**
  * The loop behind every subgraph's background work (sweepers, senders,
  * schedulers, indexers, reconcilers): one pass at a time, a pause between

@@ -1,7 +1,7 @@
 import { CatalogClient } from "@campus/catalog-client";
 import { positiveInt, z } from "@campus/config";
 import { filesEnv, filesSettingNames, openFileStore, type FileStore } from "@campus/files";
-import { defineSubgraph } from "@campus/subgraph";
+import { defineSubgraph, everyInterval } from "@campus/subgraph";
 import { assessmentCacheHints } from "./assessment.cache-hints";
 import { assessmentPermissions } from "./assessment.permissions";
 import { PrismaClient } from "./data/assessment.prisma";
@@ -88,7 +88,6 @@ export const subgraph = defineSubgraph({
       files.store,
       {
         retentionMs: config.SUBMISSION_ORPHAN_RETENTION_HOURS * 3_600_000,
-        intervalMs: config.SUBMISSION_SWEEP_INTERVAL_SECONDS * 1000,
       },
       logger,
     );
@@ -109,7 +108,15 @@ export const subgraph = defineSubgraph({
       services: { assignments, submissions, gradebooks, sweeper, files: files.store },
       streams: files.streams,
       // the store's S3 sockets close after the sweep stopped using them
-      background: [sweeper, { start() {}, stop: () => files.store.close() }],
+      background: [
+        everyInterval(
+          "submission sweep",
+          config.SUBMISSION_SWEEP_INTERVAL_SECONDS * 1000,
+          () => sweeper.sweep(),
+          logger,
+        ),
+        { start: () => undefined, stop: () => files.store.close() },
+      ],
     };
   },
 });

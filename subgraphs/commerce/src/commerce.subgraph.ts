@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { CatalogClient } from "@campus/catalog-client";
 import { configError, positiveInt, z } from "@campus/config";
 import { filesEnv, filesSettingNames, openFileStore } from "@campus/files";
-import { defineSubgraph, type SubgraphContext } from "@campus/subgraph";
+import { defineSubgraph, everyInterval, type SubgraphContext } from "@campus/subgraph";
 import { CartService } from "./cart/cart.service";
 import { CartStore } from "./cart/cart.store";
 import { commerceCacheHints } from "./commerce.cache-hints";
@@ -30,7 +30,7 @@ import { BillingService, systemClock, type Clock } from "./service/billing.servi
 import { CheckoutService } from "./service/checkout.service";
 import { InvoiceService } from "./service/invoice.service";
 import { PlanService } from "./service/plan.service";
-import { RenewalJob } from "./service/renewal.job";
+import { RenewalSweep } from "./service/renewal.sweep";
 import { SubscriptionService } from "./service/subscription.service";
 import { FulfilmentService } from "./service/fulfilment.service";
 import { OrderService } from "./service/order.service";
@@ -191,7 +191,7 @@ export const subgraph = defineSubgraph({
       urlSeconds: config.INVOICE_PDF_URL_SECONDS,
       seller: config.INVOICE_SELLER_NAME,
     });
-    const renewals = new RenewalJob(billing, clock, { intervalMs: config.BILLING_INTERVAL_MS, batch: 100 }, logger);
+    const renewals = new RenewalSweep(billing, clock, { batch: 100 }, logger);
     consume(
       ENROLLMENT_GROUP,
       enrollmentHandlers(new FulfilmentService(refunds, logger), (refundIds) => {
@@ -240,7 +240,7 @@ export const subgraph = defineSubgraph({
       // the mock's webhooks in flight are delivered before the server closes; the store's S3 sockets close last
       background: [
         reconciler,
-        renewals,
+        everyInterval("subscription renewal sweep", config.BILLING_INTERVAL_MS, () => renewals.sweep(), logger),
         ...(provider instanceof MockPaymentProvider ? [provider] : []),
         { start: () => undefined, stop: () => files.store.close() },
       ],
@@ -260,7 +260,7 @@ export type CommerceServices = {
   subscriptions: SubscriptionService;
   billing: BillingService;
   invoices: InvoiceService;
-  renewals: RenewalJob;
+  renewals: RenewalSweep;
   /** Where billing reads the time; tests replace `now` to drive renewals. */
   clock: Clock;
 };

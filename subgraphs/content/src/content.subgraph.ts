@@ -1,7 +1,7 @@
 import { CatalogClient } from "@campus/catalog-client";
 import { positiveInt } from "@campus/config";
 import { filesSettingNames, openFileStore, type FileStore } from "@campus/files";
-import { defineSubgraph, type SubgraphContext } from "@campus/subgraph";
+import { defineSubgraph, everyInterval, type SubgraphContext } from "@campus/subgraph";
 import { contentCacheHints } from "./content.cache-hints";
 import { contentPermissions } from "./content.permissions";
 import { contentSettings } from "./content.settings";
@@ -69,7 +69,6 @@ export const subgraph = defineSubgraph({
       files.store,
       {
         retentionMs: config.CONTENT_ORPHAN_RETENTION_HOURS * 3_600_000,
-        intervalMs: config.CONTENT_SWEEP_INTERVAL_SECONDS * 1000,
       },
       logger,
     );
@@ -83,7 +82,15 @@ export const subgraph = defineSubgraph({
       services: { content, completions, sweeper, files: files.store },
       streams: files.streams,
       // the store's S3 sockets close after the sweep stopped using them
-      background: [sweeper, { start: () => undefined, stop: () => files.store.close() }],
+      background: [
+        everyInterval(
+          "orphan upload sweep",
+          config.CONTENT_SWEEP_INTERVAL_SECONDS * 1000,
+          () => sweeper.sweep(),
+          logger,
+        ),
+        { start: () => undefined, stop: () => files.store.close() },
+      ],
     };
   },
 });

@@ -1,7 +1,6 @@
 import type { UnitOfWork } from "@campus/events";
 import type { FileStore } from "@campus/files";
 import type { Logger } from "@campus/logging";
-import { BackgroundJob } from "@campus/subgraph";
 import type { Keyset } from "@campus/subgraph";
 import type { AssessmentTx } from "../data/assessment.prisma";
 import type { CourseLearnerRepository } from "../data/course-learner.repository";
@@ -32,32 +31,14 @@ export interface SweepResult {
  * completion at the same moment and the sweep never both win.
  */
 export class SubmissionSweeper {
-  private readonly job: BackgroundJob;
-
   constructor(
     private readonly work: UnitOfWork<AssessmentTx>,
     private readonly submissions: SubmissionRepository,
     private readonly learners: CourseLearnerRepository,
     private readonly files: FileStore,
-    private readonly options: { retentionMs: number; intervalMs: number },
+    private readonly options: { retentionMs: number },
     private readonly logger: Logger,
-  ) {
-    this.job = new BackgroundJob({
-      name: "submission sweep",
-      everyMs: options.intervalMs,
-      firstAfterMs: options.intervalMs,
-      pass: () => this.sweep(),
-      logger,
-    });
-  }
-
-  start(): void {
-    this.job.start();
-  }
-
-  stop(): Promise<void> {
-    return this.job.stop();
-  }
+  ) {}
 
   /** One pass as of `now`. */
   async sweep(now = new Date()): Promise<SweepResult> {

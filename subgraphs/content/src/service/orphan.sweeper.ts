@@ -1,7 +1,6 @@
 import { contentUpdated, type UnitOfWork } from "@campus/events";
 import type { FileStore } from "@campus/files";
 import type { Logger } from "@campus/logging";
-import { BackgroundJob } from "@campus/subgraph";
 import type { ContentTx } from "../data/content.prisma";
 import type { ContentRepository } from "../data/content.repository";
 import { ContentWrites } from "../data/content.writes";
@@ -17,31 +16,13 @@ const BATCH = 100;
  * completeUpload at the same moment, never both act on one version.
  */
 export class OrphanSweeper {
-  private readonly job: BackgroundJob;
-
   constructor(
     private readonly work: UnitOfWork<ContentTx>,
     private readonly contents: ContentRepository,
     private readonly files: FileStore,
-    private readonly options: { retentionMs: number; intervalMs: number },
+    private readonly options: { retentionMs: number },
     private readonly logger: Logger,
-  ) {
-    this.job = new BackgroundJob({
-      name: "orphan upload sweep",
-      everyMs: options.intervalMs,
-      firstAfterMs: options.intervalMs,
-      pass: () => this.sweep(),
-      logger,
-    });
-  }
-
-  start(): void {
-    this.job.start();
-  }
-
-  stop(): Promise<void> {
-    return this.job.stop();
-  }
+  ) {}
 
   /** One pass; returns how many pending versions it removed. */
   async sweep(now = new Date()): Promise<number> {
