@@ -8,7 +8,7 @@ import {
   type PartnerRecord,
   type PersistedOperation,
 } from "@campus/auth";
-import { badInput } from "@campus/errors";
+import { badInput, notFound } from "@campus/errors";
 import { fragmentsOf, rootFields } from "../operation";
 import { evaluateRootRule, type RootPermissions, type RouterContext } from "./authorization";
 
@@ -86,7 +86,9 @@ export function partnerManifestPlugin(
             // refused here with the same status as the graph's problems; the size limits stay identity's
             if (shape.length > 0) throw badInput("The manifest was refused", { problems: shape });
             const partner = await directory.partner(args.partnerId);
-            if (!partner || operations.length === 0) continue;
+            // unknown here: nothing is published unchecked (a partner lost from a flushed store is back within a sync interval)
+            if (!partner) throw notFound("Partner");
+            if (operations.length === 0) continue;
             const problems = (
               await Promise.all(operations.map((listed) => problemsOf(listed, schema, permissions, partner)))
             ).flat();
