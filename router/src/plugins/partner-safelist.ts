@@ -74,8 +74,8 @@ class PublishedLists {
 /**
  * Partner keys run only their own listed operations, by hash (POST or GET):
  * a document in `query` is PERSISTED_QUERY_NOT_ALLOWED, a hash not in the
- * list PERSISTED_QUERY_NOT_FOUND (both 400; a partner's client must not fall
- * back to sending the document). Each call is counted for the partner's usage
+ * list PERSISTED_QUERY_NOT_FOUND (both 400; a client that falls back to
+ * sending the document then gets the first). Each call is counted for the partner's usage
  * in the SharedStore, not written to a database.
  */
 export function partnerSafelistPlugin(directory: PartnerDirectory, logger: Logger): ApolloServerPlugin<RouterContext> {
