@@ -34,6 +34,10 @@ const routerSettings = z.object({
   SAFELIST_ONLY: booleanFlag(false),
   /** More manifests (comma-separated paths) besides schema/persisted-query-manifest.json, e.g. the web app's. */
   SAFELIST_MANIFESTS: z.string().optional(),
+  /** Sent as `Link: <…>; rel="deprecation"` with every response that uses something deprecated. */
+  DEPRECATION_DOCS_URL: url.optional(),
+  /** Days the per-client counts of deprecated fields are kept. */
+  DEPRECATION_USAGE_RETENTION_DAYS: positiveInt(90),
 });
 
 /**

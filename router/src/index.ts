@@ -1,5 +1,6 @@
 export { routerConfigSchema, subgraphUrl, type RouterConfig } from "./config";
 export { createRouter, SUPERGRAPH_PATH } from "./router";
-export { composeSupergraph } from "./compose/compose";
+export { composeSubgraphs, composeSupergraph } from "./compose/compose";
 export { rootPermissionsOf, type RootPermissions } from "./plugins/authorization";
 export { deploymentBlocks, staleDeploymentFiles, syncDeploymentFiles } from "./compose/deployment";
+export { deprecatedUsage, type DeprecatedUsageRow } from "./plugins/deprecated-usage";

@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { AccessTokenRevocation, PartnerDirectory } from "@campus/auth";
 import { createErrorFormatter } from "@campus/errors";
@@ -16,6 +19,10 @@ import { developerToolsEnabled, subgraphUrl, type RouterConfig } from "./config"
 import { explorerRoutes } from "./explorer";
 import { PartnerAuthentication } from "./partner-authentication";
 import { authorizationPlugin, rootPermissionsOf, type RouterContext } from "./plugins/authorization";
+import { cacheControlPlugin } from "./plugins/cache-control";
+import { cacheHintsOf } from "./plugins/cache-policy";
+import { DeprecatedUsageCounter } from "./plugins/deprecated-usage";
+import { deprecationPlugin } from "./plugins/deprecation";
 import { firstPartySafelistPlugin, loadFirstPartyManifests } from "./plugins/first-party-safelist";
 import { graphqlOverHttpPlugin } from "./plugins/graphql-over-http";
 import { partnerManifestPlugin } from "./plugins/partner-manifest";
@@ -46,6 +53,7 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
   const subgraphs = loadSupergraph();
   const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, subgraphUrl(config, s.name)]));
   const permissions = rootPermissionsOf(subgraphs);
+  const cacheHints = cacheHintsOf(subgraphs);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, "utf8"),
     buildService: ({ name, url }) =>
@@ -70,8 +78,9 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
   const directory = new PartnerDirectory(options.store);
   const partnerKeys = new PartnerAuthentication(directory);
 
-  // Order matters: which operation (resolution) and what text, then who may call (RBAC),
-  // how often (rate limit) and how much (cost).
+  // Apollo Server runs every plugin's didResolveOperation at once, so the checks (who may
+  // call: RBAC; how often: rate limit; how much: cost) each decide alone: a refused call
+  // still counts against its caller's rate limit, as an attempt.
   const plugins: ApolloServerPlugin<RouterContext>[] = [
     tools.sandbox
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
@@ -89,6 +98,9 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
       : []),
     storableTextPlugin(),
     partnerManifestPlugin(directory, permissions),
+    // ours computes the policy from the subgraphs' hints (Apollo's sees no field behind a gateway)
+    ApolloServerPluginCacheControlDisabled(),
+    cacheControlPlugin(cacheHints, logger),
   ];
   if (checks.authorization) plugins.push(authorizationPlugin(permissions));
   if (checks.rateLimit) {
@@ -108,6 +120,19 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
       }),
     );
   }
+
+  // counts only operations that run (every check let them through)
+  plugins.push(
+    deprecationPlugin({
+      counter: new DeprecatedUsageCounter(options.store, {
+        retentionDays: config.DEPRECATION_USAGE_RETENTION_DAYS,
+        flushEveryMs: 10_000,
+        onError: (error) => logger.warn({ err: error }, "deprecated usage counts not stored"),
+      }),
+      logger,
+      ...(config.DEPRECATION_DOCS_URL ? { docsUrl: config.DEPRECATION_DOCS_URL } : {}),
+    }),
+  );
 
   const apollo = new ApolloServer<RouterContext>({
     gateway,

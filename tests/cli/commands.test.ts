@@ -62,6 +62,7 @@ describe("commands", () => {
       ["migrate", ".", "packages/database/src/cli/migrate.ts", ["--help"]],
       ["migrate:new", ".", "packages/database/src/cli/migrate-new.ts", ["--help"]],
       ["compose", "router", "src/compose/cli.ts", ["--help"]],
+      ["schema:check", ".", "router/src/schema-check/cli.ts", ["--help"]],
     ];
     const runs = await Promise.all(
       commands.map(([name, dir, file, args]) => run(dir, file, args, { DATA_DIR: dataDir(`help-${name}`) })),

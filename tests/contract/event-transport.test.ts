@@ -207,6 +207,36 @@ describe.each(setups.filter((s) => !s.skipReason))("event transport contract: $n
     await second.stop();
   });
 
+  it("gives the topics' history up to the last event published, in order per subject, without moving any group", async () => {
+    const group = `history-${run}`;
+    const subjects: string[] = [randomUUID(), randomUUID()];
+    const watcher = consumer(group, subjects);
+    await watcher.start(env.transport);
+    await publish(Array.from({ length: 30 }, (_, i) => snapshot(subjects[i % 2]!, Math.floor(i / 2) + 1)));
+    await until(async () => (await effects(group)).length === 30, "the watcher");
+
+    const read = async () => {
+      const revisions = new Map<string, number[]>();
+      for await (const batch of env.transport.history([courseUpdated.topic])) {
+        for (const { topic, event } of batch) {
+          const { subject, data } = event as { subject: string; data: { title: string; revision: number } };
+          expect(topic).toBe(courseUpdated.topic);
+          if (data.title !== run || !subjects.includes(subject)) continue;
+          revisions.set(subject, [...(revisions.get(subject) ?? []), data.revision]);
+        }
+      }
+      return subjects.map((subject) => revisions.get(subject));
+    };
+    const fifteen = Array.from({ length: 15 }, (_, i) => i + 1);
+    expect(await read()).toEqual([fifteen, fifteen]);
+    // read twice: nothing was committed for anyone, and the live group goes on where it was
+    expect(await read()).toEqual([fifteen, fifteen]);
+    await publish([snapshot(subjects[0]!, 16)]);
+    await until(async () => (await effects(group)).length === 31, "the watcher after the histories");
+    expect((await effects(group)).length).toBe(31);
+    await watcher.stop();
+  });
+
   it("resumes after a restart without losing events, and applies a redelivered event once", async () => {
     const group = `resume-${run}`;
     const subject = randomUUID();

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { userPasswordChanged, userRegistered } from "@campus/events";
 import {
   backends,
   operation,
@@ -421,6 +422,50 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
         received: smtp.received.length,
       }).toEqual(before);
     }, 120_000);
+
+    it("an email decided before the user's registration is heard waits for the address, then goes", async () => {
+      // identity's events in the other order, as a consumer of several partitions can hear them
+      const userId = randomUUID();
+      const email = `late-${userId.slice(0, 8)}@campus.test`;
+      await campus.events.transport.publish([
+        { topic: userPasswordChanged.topic, event: userPasswordChanged.create("identity", userId, { userId }) },
+      ]);
+      await settleEvents(campus);
+      const security = await campus.databases.notification.query<{ kind: string }>(
+        `SELECT "kind" FROM "notification"."PendingEmail" WHERE "userId" = $1`,
+        [userId],
+      );
+      expect(security).toEqual([{ kind: "SECURITY" }]);
+
+      await campus.events.transport.publish([
+        {
+          topic: userRegistered.topic,
+          event: userRegistered.create("identity", userId, { userId, email, name: "Lena Late", roles: ["LEARNER"] }),
+        },
+      ]);
+      await settleEvents(campus);
+      const mail = await mailOf({ email } as TestUser, "SECURITY");
+      expect(mail.parsed.text).toContain("Hi Lena Late,");
+      await mailOf({ email } as TestUser, "WELCOME");
+      const waiting = await campus.databases.notification.query(
+        `SELECT 1 FROM "notification"."PendingEmail" WHERE "userId" = $1`,
+        [userId],
+      );
+      expect(waiting).toHaveLength(0);
+
+      // a user never heard of: the email is dropped after the wait, and only then
+      const stranger = randomUUID();
+      const insert = `INSERT INTO "notification"."PendingEmail" ("userId", "kind", "sourceId", "title", "body", "link", "createdAt")
+        VALUES ($1, 'SECURITY', $2, 't', 'b', '/', now() - $3::interval)`;
+      await campus.databases.notification.query(insert, [stranger, "fresh", "1 hour"]);
+      await campus.databases.notification.query(insert, [stranger, "stale", "25 hours"]);
+      await campus.services.notification.scheduler.runOnce();
+      const left = await campus.databases.notification.query<{ sourceId: string }>(
+        `SELECT "sourceId" FROM "notification"."PendingEmail" WHERE "userId" = $1`,
+        [stranger],
+      );
+      expect(left).toEqual([{ sourceId: "fresh" }]);
+    }, 60_000);
 
     it("senders racing for the outbox send each email once (claims, as on several replicas)", async () => {
       const { sender, scheduler } = campus.services.notification;

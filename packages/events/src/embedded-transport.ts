@@ -21,6 +21,41 @@ export interface EmbeddedTransportOptions {
   retentionMs?: number;
 }
 
+/** Runs one SQL statement on the database that holds the log (or a transaction on it). */
+export type EventLogQuery = <T>(sql: string, params: unknown[]) => Promise<T[]>;
+
+const deliveryOf = (topic: string, event: unknown): Delivery => ({
+  topic,
+  event: typeof event === "string" ? JSON.parse(event) : event,
+});
+
+/**
+ * The log's events on the topics up to its end when called, in log order (so
+ * each subject's in the order published). Exported for a reader that must go
+ * through its own transaction on the log's database (one PGlite connection).
+ */
+export async function* eventLogHistory(
+  query: EventLogQuery,
+  topics: string[],
+  batch = 500,
+): AsyncGenerator<Delivery[]> {
+  const [end] = await query<{ offset: string | number | null }>(
+    `SELECT max("offset") AS "offset" FROM "eventbus"."event_log" WHERE topic = ANY($1)`,
+    [topics],
+  );
+  const last = Number(end?.offset ?? 0);
+  for (let after = 0; after < last;) {
+    const rows = await query<{ offset: string | number; topic: string; event: unknown }>(
+      `SELECT "offset", topic, event FROM "eventbus"."event_log"
+       WHERE topic = ANY($1) AND "offset" > $2 AND "offset" <= $3 ORDER BY "offset" LIMIT $4`,
+      [topics, after, last, batch],
+    );
+    if (rows.length === 0) return;
+    after = Number(rows.at(-1)!.offset);
+    yield rows.map((row) => deliveryOf(row.topic, row.event));
+  }
+}
+
 /**
  * Topics as a table: publishing appends rows, subscribing reads rows past the
  * group's stored offset and stores the new offset after handling them.
@@ -87,6 +122,10 @@ export class EmbeddedTransport implements EventTransport {
     return subscription;
   }
 
+  history(topics: string[]): AsyncIterable<Delivery[]> {
+    return eventLogHistory((sql, params) => this.options.db.query(sql, params), topics, this.batchSize);
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     if (this.options.ownsDatabase) await this.options.db.close();
@@ -125,11 +164,7 @@ export class EmbeddedTransport implements EventTransport {
           );
           for (const row of rows) {
             if (stopped) break;
-            const delivery: Delivery = {
-              topic,
-              event: typeof row.event === "string" ? JSON.parse(row.event) : row.event,
-            };
-            await options.handle(delivery);
+            await options.handle(deliveryOf(topic, row.event));
             handledUpTo = Number(row.offset);
           }
           if (handledUpTo > offset) {

@@ -16,6 +16,6 @@ export * from "./kafka-transport";
 export * from "./consumer";
 export * from "./enrollment-changes";
 export * from "./config";
-export { backoffDelay } from "./wakeup";
+export { backoffDelay, Wakeup } from "./wakeup";
 export * from "./subgraph-events";
 export * from "./open-transport";

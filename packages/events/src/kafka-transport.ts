@@ -1,3 +1,6 @@
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { PassThrough } from "node:stream";
 import type { Logger } from "@campus/logging";
 import {
   Kafka,
@@ -10,7 +13,7 @@ import {
   type Producer,
 } from "kafkajs";
 import type { CampusEvent } from "./envelope";
-import type { EventTransport, OutgoingEvent, Subscription, SubscriptionOptions } from "./transport";
+import type { Delivery, EventTransport, OutgoingEvent, Subscription, SubscriptionOptions } from "./transport";
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -238,6 +241,62 @@ export class KafkaTransport implements EventTransport {
       },
       lag: () => this.lag(groupId, topics),
     };
+  }
+
+  /**
+   * Reads the topics from their oldest retained message to the high
+   * watermarks of when it is called, with a consumer group of its own that
+   * commits nothing and is deleted afterwards. A batch is fetched only once
+   * the reader took the one before (a stream of one batch), so a long
+   * history never piles up in memory.
+   */
+  async *history(topics: string[]): AsyncGenerator<Delivery[]> {
+    const names = topics.map(this.topicName);
+    await this.ensureTopics(names);
+    const admin = await this.connectedAdmin();
+    const ends = new Map<string, number>();
+    for (const name of names) {
+      for (const partition of await admin.fetchTopicOffsets(name)) {
+        if (Number(partition.high) > Number(partition.low))
+          ends.set(`${name}:${partition.partition}`, Number(partition.high));
+      }
+    }
+    if (ends.size === 0) return;
+    const groupId = this.topicName(`history.${randomUUID()}`);
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
+    const batches = new PassThrough({ objectMode: true, highWaterMark: 1 });
+    consumer.on(consumer.events.CRASH, ({ payload }) => batches.destroy(payload.error));
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: names, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const key = `${batch.topic}:${batch.partition}`;
+          const end = ends.get(key);
+          if (end === undefined || batches.writableEnded || batches.destroyed) return;
+          const deliveries = batch.messages
+            .filter((message) => Number(message.offset) < end)
+            .map((message) => ({
+              topic: batch.topic.slice(this.prefix.length),
+              event: fromKafkaMessage(message.headers, message.value),
+            }));
+          // wait for the reader; a reader that left (stream closed) releases the batch too
+          if (deliveries.length > 0 && !batches.write(deliveries)) {
+            await Promise.race([once(batches, "drain"), once(batches, "close")]).catch(() => undefined);
+          }
+          if (Number(batch.lastOffset()) + 1 >= end) {
+            ends.delete(key);
+            if (ends.size === 0) batches.end();
+          }
+        },
+      });
+      for await (const deliveries of batches) yield deliveries as Delivery[];
+    } finally {
+      batches.destroy();
+      await consumer.disconnect().catch(() => undefined);
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    }
   }
 
   /** Messages in the group's topics past its committed offsets (from the start of the log where it committed none). */

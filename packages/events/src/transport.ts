@@ -42,5 +42,11 @@ export interface EventTransport {
   /** Publishes in the given order; resolves when the events are durable. */
   publish(events: OutgoingEvent[]): Promise<void>;
   subscribe(options: SubscriptionOptions): Promise<Subscription>;
+  /**
+   * Every event the topics still hold, from the oldest retained to the last
+   * one published when called, in order per subject, a batch at a time;
+   * without joining or moving any group (rebuilds of derived data).
+   */
+  history(topics: string[]): AsyncIterable<Delivery[]>;
   close(): Promise<void>;
 }

@@ -12,7 +12,8 @@ export class Wakeup {
     else this.pending = true;
   }
 
-  sleep(ms: number): Promise<void> {
+  /** `unref`: the pause alone does not keep the process alive (background jobs). */
+  sleep(ms: number, unref = false): Promise<void> {
     if (this.pending) {
       this.pending = false;
       return Promise.resolve();
@@ -24,6 +25,7 @@ export class Wakeup {
         resolve();
       };
       const timer = setTimeout(done, ms);
+      if (unref) timer.unref();
       this.resolve = done;
     });
   }

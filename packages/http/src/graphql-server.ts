@@ -3,6 +3,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import type { AddressInfo } from "node:net";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import { traceIdFromTraceparent, withLogContext, type Logger } from "@campus/logging";
+import { ifNoneMatchHits, strongEtag } from "./conditional-get";
 import { SERVER_KEEP_ALIVE_MS } from "./service-fetch";
 
 export interface RouteResult {
@@ -198,7 +199,22 @@ export async function serveGraphQL<TContext extends BaseContext, A = undefined>(
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.setHeader("x-request-id", requestId);
       res.statusCode = response.status ?? 200;
-      if (response.body.kind === "complete") return res.end(response.body.string);
+      // a server that says nothing about caching must not be cached (the router's plugin says when it may)
+      const cacheControl = response.headers.get("cache-control") ?? "no-store";
+      res.setHeader("cache-control", cacheControl);
+      if (response.body.kind === "complete") {
+        if (req.method === "GET" && res.statusCode === 200 && cacheControl !== "no-store") {
+          const etag = strongEtag(response.body.string, response.headers.get("content-type") ?? "");
+          res.setHeader("etag", etag);
+          if (ifNoneMatchHits(req.headers["if-none-match"], etag)) {
+            // RFC 9110 §15.4.5: the validators and caching headers, no body
+            res.statusCode = 304;
+            res.removeHeader("content-type");
+            return res.end();
+          }
+        }
+        return res.end(response.body.string);
+      }
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     });

@@ -24,6 +24,7 @@ import type { Route, StreamRoute, WebhookRoute } from "@campus/http";
 import type { SharedStore } from "@campus/kv";
 import type { Logger } from "@campus/logging";
 import { SUBGRAPHS } from "../../../supergraph";
+import type { CacheHints } from "./cache-hints";
 import { buildFederatedSchema, subgraphSdl, type SubgraphGraphQL, type SubgraphPermissions } from "./federated-schema";
 import { startSubgraphServer, type SubgraphContext } from "./server";
 
@@ -146,6 +147,8 @@ export interface SubgraphSpec<Own extends z.ZodRawShape, Prisma extends PrismaCl
   prisma: (adapter: Database["adapter"]) => Prisma;
   graphql: SubgraphGraphQL;
   permissions: SubgraphPermissions;
+  /** Cache hints of its types and fields (`<name>.cache-hints.ts`); unlisted means not cacheable. */
+  cacheHints?: CacheHints;
   /** Subgraphs this one calls directly (their URLs: `<NAME>_URL`). */
   neighbours?: readonly string[];
   /** The composition root: data → services → resolvers, consumers registered through `kit.consume`. */
@@ -184,6 +187,8 @@ export interface SubgraphDefinition<Services = unknown> {
   readonly optionalInProduction: string[];
   readonly neighbours: readonly string[];
   readonly permissions: SubgraphPermissions;
+  /** Gathered by the router (docs/http-caching.md). */
+  readonly cacheHints: CacheHints;
   readonly migrationsDir: string;
   /** The SDL composition sees (checked in as subgraphs/<name>/schema.graphql). */
   sdl(): string;
@@ -216,6 +221,7 @@ export function defineSubgraph<Own extends z.ZodRawShape, Prisma extends PrismaC
     optionalInProduction: spec.optionalInProduction ?? [],
     neighbours,
     permissions: spec.permissions,
+    cacheHints: spec.cacheHints ?? {},
     migrationsDir: migrations,
     sdl: () => subgraphSdl(spec.graphql),
 

@@ -1,4 +1,6 @@
 import "reflect-metadata";
+export * from "./background-job";
+export * from "./cache-hints";
 export * from "./connection";
 export * from "./define";
 export * from "./federated-schema";

@@ -17,6 +17,11 @@ export function composeSupergraph(): Composition {
     url: localSubgraphUrl(definition.name),
     sdl: definition.sdl(),
   }));
+  return composeSubgraphs(subgraphs);
+}
+
+/** Composes these SDLs offline (the list's, or a test's own subgraphs). */
+export function composeSubgraphs(subgraphs: { name: string; url: string; sdl: string }[]): Composition {
   const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: gql(s.sdl) })));
   return {
     subgraphs: subgraphs.map(({ name, sdl }) => ({ name, sdl })),

@@ -1,4 +1,5 @@
 import { defineSubgraph } from "@campus/subgraph";
+import { analyticsCacheHints } from "./analytics.cache-hints";
 import { analyticsPermissions } from "./analytics.permissions";
 import { analyticsSettings } from "./analytics.settings";
 import { AnalyticsFactsRepository } from "./data/analytics-facts.repository";
@@ -27,6 +28,7 @@ export const subgraph = defineSubgraph({
     federation: ["@key", "@shareable"],
   },
   permissions: analyticsPermissions,
+  cacheHints: analyticsCacheHints,
 
   async wire({ config, prisma, consume, logger }) {
     const facts = new AnalyticsFactsRepository();

@@ -2,6 +2,7 @@ import { CatalogClient } from "@campus/catalog-client";
 import { positiveInt, z } from "@campus/config";
 import { filesEnv, filesSettingNames, openFileStore, type FileStore } from "@campus/files";
 import { defineSubgraph } from "@campus/subgraph";
+import { assessmentCacheHints } from "./assessment.cache-hints";
 import { assessmentPermissions } from "./assessment.permissions";
 import { PrismaClient } from "./data/assessment.prisma";
 import { AssignmentRepository } from "./data/assignment.repository";
@@ -54,6 +55,7 @@ export const subgraph = defineSubgraph({
     federation: ["@key", "@shareable"],
   },
   permissions: assessmentPermissions,
+  cacheHints: assessmentCacheHints,
 
   async wire({ config, prisma, logger, work, consume, neighbourUrl, secret, ownUrl, filesDir }) {
     const catalog = new CatalogClient({

@@ -1,5 +1,6 @@
 import { positiveInt } from "@campus/config";
 import { defineSubgraph, type SubgraphContext } from "@campus/subgraph";
+import { catalogCacheHints } from "./catalog.cache-hints";
 import { catalogPermissions } from "./catalog.permissions";
 import { CatalogLoaders } from "./data/catalog.loaders";
 import { PrismaClient } from "./data/catalog.prisma";
@@ -31,6 +32,7 @@ export const subgraph = defineSubgraph({
     federation: ["@key", "@shareable"],
   },
   permissions: catalogPermissions,
+  cacheHints: catalogCacheHints,
 
   async wire({ config, prisma, store, logger, work, consume }) {
     const courseRows = new CourseRepository(prisma);

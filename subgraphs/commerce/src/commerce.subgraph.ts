@@ -4,6 +4,7 @@ import { configError, positiveInt, z } from "@campus/config";
 import { defineSubgraph, type SubgraphContext } from "@campus/subgraph";
 import { CartService } from "./cart/cart.service";
 import { CartStore } from "./cart/cart.store";
+import { commerceCacheHints } from "./commerce.cache-hints";
 import { commercePermissions } from "./commerce.permissions";
 import { PrismaClient } from "./data/commerce.prisma";
 import { OrderRepository } from "./data/order.repository";
@@ -72,6 +73,7 @@ export const subgraph = defineSubgraph({
     federation: ["@key", "@shareable"],
   },
   permissions: commercePermissions,
+  cacheHints: commerceCacheHints,
 
   async wire({ config, prisma, store, logger, work, consume, neighbourUrl, secret, ownUrl }) {
     const catalog = new CatalogClient({

@@ -2,6 +2,7 @@ import { CatalogClient } from "@campus/catalog-client";
 import { positiveInt } from "@campus/config";
 import { filesSettingNames, openFileStore, type FileStore } from "@campus/files";
 import { defineSubgraph, type SubgraphContext } from "@campus/subgraph";
+import { contentCacheHints } from "./content.cache-hints";
 import { contentPermissions } from "./content.permissions";
 import { contentSettings } from "./content.settings";
 import { PrismaClient } from "./data/content.prisma";
@@ -35,6 +36,7 @@ export const subgraph = defineSubgraph({
     federation: ["@key"],
   },
   permissions: contentPermissions,
+  cacheHints: contentCacheHints,
 
   async wire({ config, prisma, logger, work, consume, neighbourUrl, secret, filesDir, ownUrl }) {
     const catalog = new CatalogClient({

@@ -5,6 +5,7 @@ import { CourseFacts } from "./data/course.facts";
 import { CourseProjectionRepository } from "./data/course-projection.repository";
 import { PrismaClient } from "./data/enrollment.prisma";
 import { EnrollmentRepository } from "./data/enrollment.repository";
+import { enrollmentCacheHints } from "./enrollment.cache-hints";
 import { enrollmentPermissions } from "./enrollment.permissions";
 import { CONTENT_PROGRESS_GROUP, contentProgressHandlers } from "./events/content-progress.consumer";
 import { COURSE_PROJECTION_GROUP, courseProjectionHandlers } from "./events/course-projection.consumer";
@@ -26,6 +27,7 @@ export const subgraph = defineSubgraph({
     federation: ["@key", "@shareable"],
   },
   permissions: enrollmentPermissions,
+  cacheHints: enrollmentCacheHints,
 
   async wire({ config, prisma, logger, work, consume, neighbourUrl, secret }) {
     const catalog = new CatalogClient({

@@ -16,6 +16,8 @@ export const notificationSettings = {
   NOTIFICATION_DIGEST_WINDOW_MS: positiveInt(10 * 60_000),
   /** How long before an assignment's due date its learners are reminded. */
   NOTIFICATION_REMINDER_LEAD_HOURS: positiveInt(24),
+  /** How long an email decided before its user's registration was heard waits for the address, then is dropped. */
+  NOTIFICATION_ADDRESS_WAIT_HOURS: positiveInt(24),
   /** How often the scheduler looks for ended digest windows and assignments coming due. */
   NOTIFICATION_SCHEDULER_POLL_MS: positiveInt(1000),
   /** How often the sender looks for queued emails when none was queued by this process. */

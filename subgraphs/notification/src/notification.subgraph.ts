@@ -7,6 +7,7 @@ import { NOTICES_GROUP, noticeHandlers } from "./events/notices.consumer";
 import { NotificationResolver } from "./graphql/notification.resolver";
 import { UserEntity } from "./graphql/notification.types";
 import { openMailTransport } from "./mail/open-mail-transport";
+import { notificationCacheHints } from "./notification.cache-hints";
 import { notificationPermissions } from "./notification.permissions";
 import { notificationSettings } from "./notification.settings";
 import { EmailSender } from "./service/email-sender";
@@ -35,6 +36,7 @@ export const subgraph = defineSubgraph({
     federation: ["@key", "@shareable"],
   },
   permissions: notificationPermissions,
+  cacheHints: notificationCacheHints,
 
   async wire({ config, prisma, logger, consume, secret, dataDir, filesDir, ownUrl }) {
     const facts = new FactsRepository();
@@ -61,6 +63,7 @@ export const subgraph = defineSubgraph({
       {
         pollMs: config.NOTIFICATION_SCHEDULER_POLL_MS,
         reminderLeadMs: config.NOTIFICATION_REMINDER_LEAD_HOURS * 3_600_000,
+        addressWaitMs: config.NOTIFICATION_ADDRESS_WAIT_HOURS * 3_600_000,
       },
       logger,
     );

@@ -7,6 +7,7 @@ import { COURSE_FACTS_GROUP, courseFactsHandlers } from "./events/course-facts.c
 import { SearchIndexResolver } from "./graphql/search-index.resolver";
 import { SearchResolver } from "./graphql/search.resolver";
 import { CourseEntity } from "./graphql/search.types";
+import { searchCacheHints } from "./search.cache-hints";
 import { searchPermissions } from "./search.permissions";
 import { searchSettings } from "./search.settings";
 import { CourseIndexer } from "./service/course-indexer";
@@ -33,6 +34,7 @@ export const subgraph = defineSubgraph({
     federation: ["@key", "@shareable"],
   },
   permissions: searchPermissions,
+  cacheHints: searchCacheHints,
 
   async wire({ config, db, prisma, store, logger, consume, neighbourUrl, secret }) {
     const index = openCourseIndex(config, db);

@@ -1,4 +1,11 @@
-import { MalformedEventError, parseEvent, type CampusEvent, type HandlerEntry } from "@campus/events";
+import {
+  MalformedEventError,
+  parseEvent,
+  type CampusEvent,
+  type Delivery,
+  type EventLogQuery,
+  type HandlerEntry,
+} from "@campus/events";
 import type { Logger } from "@campus/logging";
 import type { AnalyticsPrisma, AnalyticsTx } from "../data/analytics.prisma";
 
@@ -20,32 +27,11 @@ export interface RebuildResult {
   ms: number;
 }
 
-/** Runs one SQL statement with parameters: the event log's database, or the rebuild's transaction. */
-export type LogQuery = <T>(sql: string, params: unknown[]) => Promise<T[]>;
-
-/** Reads the log through the rebuild's own transaction: for a log in analytics' database (the embedded PGlite, tests). */
+/** Reads the log through the rebuild's own transaction: for an event log in analytics' database (one PGlite connection). */
 export const inTransaction =
-  (tx: AnalyticsTx): LogQuery =>
+  (tx: AnalyticsTx): EventLogQuery =>
   (sql, params) =>
     tx.$queryRawUnsafe(sql, ...params);
-
-/**
- * The events of the embedded transport's log (`eventbus.event_log`) on the
- * given topics, in log order (so each subject's events in the order they were
- * published), a batch at a time. The log keeps what its retention keeps
- * (docs/analytics.md, "Rebuild").
- */
-export async function* eventLogEvents(query: LogQuery, topics: string[], batch = 1000): AsyncGenerator<CampusEvent[]> {
-  for (let after = 0; ;) {
-    const rows = await query<{ offset: string | number | bigint; event: unknown }>(
-      `SELECT "offset", event FROM "eventbus"."event_log" WHERE topic = ANY($1) AND "offset" > $2 ORDER BY "offset" LIMIT $3`,
-      [topics, after, batch],
-    );
-    if (rows.length === 0) return;
-    after = Number(rows.at(-1)!.offset);
-    yield rows.map((row) => (typeof row.event === "string" ? JSON.parse(row.event) : row.event) as CampusEvent);
-  }
-}
 
 /**
  * `pnpm analytics:rebuild`: empties analytics' tables and applies every event
@@ -69,17 +55,25 @@ export class AnalyticsRebuildService {
     return [...new Set(this.handlers.map((entry) => entry.definition.topic))];
   }
 
-  async rebuild(source: (tx: AnalyticsTx) => AsyncIterable<CampusEvent[]>): Promise<RebuildResult> {
+  /**
+   * `history` is the transport's (EventTransport.history on the handlers'
+   * topics), or, where the log shares analytics' one connection, the log
+   * read through the rebuild's transaction (eventLogHistory + inTransaction).
+   */
+  async rebuild(history: (tx: AnalyticsTx) => AsyncIterable<Delivery[]>): Promise<RebuildResult> {
     const started = Date.now();
     const handle = new Map(this.handlers.map((entry) => [entry.definition.type, entry.handle]));
     let events = 0;
     let applied = 0;
     await this.prisma.$transaction(
       async (tx) => {
+        // First, so a live consumer's transaction (its ProcessedEvent row, then the tables) ends before we take
+        // the tables: taken the other way round, each waited for the other (deadlock).
+        await tx.$executeRawUnsafe(`LOCK TABLE "analytics"."ProcessedEvent" IN EXCLUSIVE MODE`);
         await tx.$executeRawUnsafe(`TRUNCATE ${DERIVED_TABLES.map((table) => `"analytics"."${table}"`).join(", ")}`);
         await tx.$executeRaw`DELETE FROM "analytics"."ProcessedEvent" WHERE "consumerGroup" = ${this.group}`;
-        for await (const batch of source(tx)) {
-          for (const raw of batch) {
+        for await (const batch of history(tx)) {
+          for (const { event: raw } of batch) {
             events += 1;
             let event: CampusEvent;
             try {

@@ -1,6 +1,7 @@
 import type { UnitOfWork } from "@campus/events";
 import type { FileStore } from "@campus/files";
 import type { Logger } from "@campus/logging";
+import { BackgroundJob } from "@campus/subgraph";
 import type { Keyset } from "@campus/subgraph";
 import type { AssessmentTx } from "../data/assessment.prisma";
 import type { CourseLearnerRepository } from "../data/course-learner.repository";
@@ -31,8 +32,7 @@ export interface SweepResult {
  * completion at the same moment and the sweep never both win.
  */
 export class SubmissionSweeper {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly job: BackgroundJob;
 
   constructor(
     private readonly work: UnitOfWork<AssessmentTx>,
@@ -41,16 +41,22 @@ export class SubmissionSweeper {
     private readonly files: FileStore,
     private readonly options: { retentionMs: number; intervalMs: number },
     private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
-    this.timer.unref();
+  ) {
+    this.job = new BackgroundJob({
+      name: "submission sweep",
+      everyMs: options.intervalMs,
+      firstAfterMs: options.intervalMs,
+      pass: () => this.sweep(),
+      logger,
+    });
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.job.start();
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One pass as of `now`. */
@@ -108,14 +114,5 @@ export class SubmissionSweeper {
       }
     }
     return removed;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.sweep()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.error({ err: error }, "submission sweep failed"))
-      .finally(() => (this.running = undefined));
-    await this.running;
   }
 }

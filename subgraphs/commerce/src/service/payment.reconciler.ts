@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SharedStore } from "@campus/kv";
 import type { Logger } from "@campus/logging";
+import { BackgroundJob } from "@campus/subgraph";
 import type { OrderRepository } from "../data/order.repository";
 import type { PaymentService } from "./payment.service";
 import type { RefundService } from "./refund.service";
@@ -22,9 +23,7 @@ const BATCH = 50;
  * idempotent; a lease in the shared store keeps replicas from sweeping at once.
  */
 export class PaymentReconciler {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = true;
+  private readonly job: BackgroundJob;
   private readonly owner = randomUUID();
 
   constructor(
@@ -34,22 +33,27 @@ export class PaymentReconciler {
     private readonly store: SharedStore,
     private readonly options: ReconcilerOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.job = new BackgroundJob({
+      name: "payment reconciliation",
+      everyMs: options.intervalMs,
+      firstAfterMs: options.intervalMs,
+      pass: () => this.sweep(),
+      logger,
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(this.options.intervalMs);
+    this.job.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
-  /** Sweeps soon (refunds opened inside a consumer's transaction wait for its commit). */
+  /** Sweeps soon: a beat later, since refunds opened inside a consumer's transaction wait for its commit. */
   kick(): void {
-    if (!this.stopped) this.schedule(100);
+    setTimeout(() => this.job.nudge(), 100).unref();
   }
 
   /** One pass; returns what it touched (tests and `pnpm` tools call it directly). */
@@ -80,18 +84,5 @@ export class PaymentReconciler {
         this.logger.error({ err: error, id: item.id }, `could not reconcile a ${what}; next sweep tries again`);
       }
     }
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.sweep()
-        .then(() => undefined)
-        .catch((error) => this.logger.error({ err: error }, "payment reconciliation failed"))
-        .finally(() => {
-          if (!this.stopped) this.schedule(this.options.intervalMs);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 }

@@ -1,6 +1,7 @@
 import { contentUpdated, type UnitOfWork } from "@campus/events";
 import type { FileStore } from "@campus/files";
 import type { Logger } from "@campus/logging";
+import { BackgroundJob } from "@campus/subgraph";
 import type { ContentTx } from "../data/content.prisma";
 import type { ContentRepository } from "../data/content.repository";
 import { ContentWrites } from "../data/content.writes";
@@ -16,8 +17,7 @@ const BATCH = 100;
  * completeUpload at the same moment, never both act on one version.
  */
 export class OrphanSweeper {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly job: BackgroundJob;
 
   constructor(
     private readonly work: UnitOfWork<ContentTx>,
@@ -25,16 +25,22 @@ export class OrphanSweeper {
     private readonly files: FileStore,
     private readonly options: { retentionMs: number; intervalMs: number },
     private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
-    this.timer.unref();
+  ) {
+    this.job = new BackgroundJob({
+      name: "orphan upload sweep",
+      everyMs: options.intervalMs,
+      firstAfterMs: options.intervalMs,
+      pass: () => this.sweep(),
+      logger,
+    });
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.job.start();
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One pass; returns how many pending versions it removed. */
@@ -68,14 +74,5 @@ export class OrphanSweeper {
     }
     if (removed > 0) this.logger.info({ removed }, "removed uploads that never completed");
     return removed;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.sweep()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.error({ err: error }, "orphan sweep failed"))
-      .finally(() => (this.running = undefined));
-    await this.running;
   }
 }

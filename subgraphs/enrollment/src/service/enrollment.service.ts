@@ -183,15 +183,21 @@ export class EnrollmentService {
   /**
    * A course's modules changed (catalog's event, in the consumer's
    * transaction): the progress of its ACTIVE enrollments is recomputed (a
-   * removed module no longer counts; an added one lowers the share).
+   * removed module no longer counts; an added one lowers the share), on
+   * catalog's live module list like every progress decision: the event's list
+   * may be older than a change made since, and completing a learner on it
+   * could not be taken back (unreachable: the consumer retries).
    * COMPLETED enrollments stay completed: finishing a course is not taken
    * back because the instructor extended it.
    */
-  async courseModulesChanged(tx: EnrollmentTx, emit: Emit, course: CourseSnapshot): Promise<void> {
+  async courseModulesChanged(tx: EnrollmentTx, emit: Emit, changed: CourseSnapshot): Promise<void> {
+    const course = await this.courses.current(new LoaderRegistry(), changed.courseId);
+    if (!course) return;
+    const moduleIds = course.modules.map((module) => module.id);
     const writes = new EnrollmentWrites(tx);
     const now = new Date();
-    for (const enrollment of await writes.activeWithCompletions(course.courseId)) {
-      const progress = computeProgress(enrollment.completedModuleIds, course.moduleIds);
+    for (const enrollment of await writes.activeWithCompletions(changed.courseId)) {
+      const progress = computeProgress(enrollment.completedModuleIds, moduleIds);
       if (progress === enrollment.row.progress) continue;
       const updated = await writes.update(enrollment.row.id, { progress, ...statusForProgress(progress, null, now) });
       emitProgress(emit, enrollment.row, updated);

@@ -1,5 +1,6 @@
 import type { PartnerDirectory } from "@campus/auth";
 import type { Logger } from "@campus/logging";
+import { BackgroundJob } from "@campus/subgraph";
 import type { PartnerRepository } from "../data/partner.repository";
 import { partnerRecord, type PartnerService } from "./partner.service";
 
@@ -16,35 +17,31 @@ import { partnerRecord, type PartnerService } from "./partner.service";
  * Runs at start and every `intervalMs` on every identity replica.
  */
 export class PartnerSync {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly job: BackgroundJob;
 
   constructor(
     private readonly partners: PartnerRepository,
     private readonly service: PartnerService,
     private readonly directory: PartnerDirectory,
-    private readonly intervalMs: number,
-    private readonly logger: Logger,
-  ) {}
+    intervalMs: number,
+    logger: Logger,
+  ) {
+    // the first pass runs before identity serves (identity.subgraph.ts)
+    this.job = new BackgroundJob({
+      name: "partner sync",
+      everyMs: intervalMs,
+      firstAfterMs: intervalMs,
+      pass: () => this.run(),
+      logger,
+    });
+  }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
-    this.timer.unref();
+    this.job.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick() {
-    if (this.running) return;
-    this.running = this.run()
-      .catch((error) => this.logger.error({ err: error }, "partner sync failed; retrying next interval"))
-      .finally(() => {
-        this.running = undefined;
-      });
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One pass. */

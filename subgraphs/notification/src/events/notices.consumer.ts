@@ -59,6 +59,7 @@ export function noticeHandlers(
     on<Tx, typeof userRegistered.data>(userRegistered, async (event, tx) => {
       const user = event.data;
       await facts.applyRecipient(tx, { ...user, changedAt: new Date(event.time) });
+      await notifier.addressKnown(tx, user.userId);
       await notifier.notify(tx, {
         userId: user.userId,
         kind: NotificationKind.WELCOME,

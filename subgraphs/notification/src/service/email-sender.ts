@@ -1,4 +1,5 @@
 import type { Logger } from "@campus/logging";
+import { BackgroundJob } from "@campus/subgraph";
 import type { EmailDeliveryRepository } from "../data/email-delivery.repository";
 import type { EmailDeliveryRow } from "../data/notification.prisma";
 import { MailBouncedError, type MailTransport } from "../mail/mail-transport";
@@ -31,9 +32,7 @@ export function retryDelay(attempts: number, backoffMs: number): number {
  * error (emailDeliveries). Every replica runs one; claims keep them apart.
  */
 export class EmailSender {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = true;
+  private readonly job: BackgroundJob;
   sentCount = 0;
 
   constructor(
@@ -41,24 +40,23 @@ export class EmailSender {
     private readonly transport: MailTransport,
     private readonly options: EmailSenderOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.job = new BackgroundJob({ name: "email sender", everyMs: options.pollMs, pass: () => this.drain(), logger });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.job.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.job.stop();
     await this.transport.close();
   }
 
   /** Resolves once no pass is under way and nothing due is queued (tests settle on it). */
   async settled(timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.running || (await this.deliveries.due(new Date())) > 0) {
+    while (this.job.busy || (await this.deliveries.due(new Date())) > 0) {
       if (Date.now() > deadline) throw new Error(`the email outbox did not settle in ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -111,19 +109,5 @@ export class EmailSender {
         retryAt ? "email not sent; will retry" : "email FAILED",
       );
     }
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.drain()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn({ err: error }, "email sender pass failed; retrying"))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.options.pollMs);
-        });
-    }, delayMs);
-    this.timer.unref?.();
   }
 }

@@ -2,7 +2,7 @@ import type { Logger } from "@campus/logging";
 import type { FactsRepository } from "../data/facts.repository";
 import type { NotificationTx } from "../data/notification.prisma";
 import { renderEmail } from "./email-template";
-import { effectivePreference, KINDS, type NoticeFacts, type NotificationKind } from "./kinds";
+import { effectivePreference, KINDS, type NoticeFacts, type NoticeText, type NotificationKind } from "./kinds";
 import type { UnsubscribeTokens } from "./unsubscribe-token";
 
 /** One fact to tell one user: with user and kind, `sourceId` is what makes it the same fact twice. */
@@ -47,20 +47,50 @@ export class Notifier {
     if (!preference.email) return;
     const recipient = await this.facts.recipient(tx, userId);
     if (!recipient) {
-      // registered before this service's event log began: no address known, the in-app notice stands
-      this.logger.warn({ userId, kind }, "no email address known for the user; email skipped");
+      // the user's registration is not heard yet (another topic, another order): the email waits for it
+      await tx.pendingEmail.createMany({ data: [{ userId, kind, sourceId, ...text }], skipDuplicates: true });
+      this.logger.info({ userId, kind }, "email waits for the user's address");
       return;
     }
+    await this.queueEmail(tx, { userId, kind, sourceId }, text, recipient);
+  }
+
+  /** Queues the emails that waited for this user's address, now that it is known. */
+  async addressKnown(tx: NotificationTx, userId: string): Promise<void> {
+    const waiting = await tx.pendingEmail.findMany({ where: { userId } });
+    if (waiting.length === 0) return;
+    const recipient = await this.facts.recipient(tx, userId);
+    if (!recipient) return;
+    for (const { title, body, link, ...email } of waiting) {
+      await this.queueEmail(tx, { ...email, kind: email.kind as NotificationKind }, { title, body, link }, recipient);
+    }
+    await tx.pendingEmail.deleteMany({ where: { userId } });
+  }
+
+  /** Drops the emails whose user never became known (registered before this service's log began). */
+  async dropUnaddressed(tx: NotificationTx, olderThan: Date): Promise<number> {
+    const { count } = await tx.pendingEmail.deleteMany({ where: { createdAt: { lt: olderThan } } });
+    if (count > 0) this.logger.warn({ count }, "emails dropped: no address became known for their users");
+    return count;
+  }
+
+  private async queueEmail(
+    tx: NotificationTx,
+    email: { userId: string; kind: NotificationKind; sourceId: string },
+    text: NoticeText,
+    recipient: { email: string; name: string },
+  ): Promise<void> {
+    const { userId, kind } = email;
     const unsubscribeUrl = KINDS[kind].emailLocked
       ? undefined
       : `${this.options.unsubscribeBase().replace(/\/+$/, "")}/unsubscribe?token=${this.tokens.sign(userId, kind)}`;
-    const email = renderEmail(kind, text, recipient.name, {
+    const rendered = renderEmail(kind, text, recipient.name, {
       productName: this.options.productName,
       appUrl: this.options.appUrl,
       unsubscribeUrl,
     });
     await tx.emailDelivery.createMany({
-      data: [{ userId, kind, sourceId, to: recipient.email, ...email }],
+      data: [{ ...email, to: recipient.email, ...rendered }],
       skipDuplicates: true,
     });
   }

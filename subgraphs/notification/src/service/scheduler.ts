@@ -1,4 +1,5 @@
 import type { Logger } from "@campus/logging";
+import { BackgroundJob } from "@campus/subgraph";
 import type { FactsRepository } from "../data/facts.repository";
 import type { NotificationPrisma, NotificationTx } from "../data/notification.prisma";
 import { NotificationKind } from "./kinds";
@@ -7,6 +8,8 @@ import type { Notifier } from "./notifier";
 export interface SchedulerOptions {
   pollMs: number;
   reminderLeadMs: number;
+  /** How long an email waits for its user's address before it is dropped (Notifier.dropUnaddressed). */
+  addressWaitMs: number;
   batch?: number;
   now?: () => Date;
 }
@@ -27,62 +30,53 @@ interface DueRow {
 
 /**
  * The notices no single event makes: a digest once its window has ended, and
- * the reminders of an assignment coming due. Every replica runs one; each
+ * the reminders of an assignment coming due. It also drops the emails that
+ * waited too long for an address. Every replica runs one; each
  * claims its rows (FOR UPDATE SKIP LOCKED, then marks them) in the same
  * transaction as the notices they make, so two replicas never tell the same
  * thing twice and a crash in between tells it once, later (the claim rolls
  * back with the notices). The notices' unique keys hold even if that failed.
  */
 export class NotificationScheduler {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = true;
+  private readonly job: BackgroundJob;
 
   constructor(
     private readonly prisma: NotificationPrisma,
     private readonly facts: FactsRepository,
     private readonly notifier: Notifier,
     private readonly options: SchedulerOptions,
-    private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    logger: Logger,
+  ) {
+    this.job = new BackgroundJob({
+      name: "notification scheduler",
+      everyMs: options.pollMs,
+      pass: () => this.runOnce(),
+      logger,
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.job.start();
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Resolves once no run is under way (tests settle on it). */
-  async settled(): Promise<void> {
-    while (this.running) await this.running;
+  settled(): Promise<void> {
+    return this.job.idle();
   }
 
-  /** One pass: every ended digest and every assignment within the lead, in batches. */
-  async runOnce(): Promise<{ digests: number; reminders: number }> {
+  /** One pass: every ended digest and every assignment within the lead, in batches; then expired waits. */
+  async runOnce(): Promise<{ digests: number; reminders: number; dropped: number }> {
     let digests = 0;
     let reminders = 0;
     for (let n; (n = await this.digests()) > 0;) digests += n;
     for (let n; (n = await this.reminders()) > 0;) reminders += n;
-    return { digests, reminders };
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn({ err: error }, "notification scheduler pass failed; retrying"))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.options.pollMs);
-        });
-    }, delayMs);
-    this.timer.unref?.();
+    const expired = new Date(this.now().getTime() - this.options.addressWaitMs);
+    const dropped = await this.prisma.$transaction((tx) => this.notifier.dropUnaddressed(tx, expired));
+    return { digests, reminders, dropped };
   }
 
   private now(): Date {

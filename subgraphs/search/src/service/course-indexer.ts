@@ -1,4 +1,5 @@
 import type { Logger } from "@campus/logging";
+import { BackgroundJob, RUN_AGAIN } from "@campus/subgraph";
 import type { CourseDocument, CourseIndex } from "../engine/course-index";
 import type { SearchFactsRepository } from "../data/search-facts.repository";
 import { courseDocument } from "./course-document";
@@ -19,10 +20,7 @@ const MAX_BACKOFF_MS = 30_000;
  * the marks stay and the loop retries with backoff: nothing is lost.
  */
 export class CourseIndexer {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = true;
-  private failures = 0;
+  private readonly job: BackgroundJob;
   /** Documents written since start (health, tests). */
   written = 0;
 
@@ -30,18 +28,25 @@ export class CourseIndexer {
     private readonly facts: SearchFactsRepository,
     private readonly index: CourseIndex,
     private readonly options: CourseIndexerOptions,
-    private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    logger: Logger,
+  ) {
+    // while the engine is down the job backs off; the changes stay marked
+    this.job = new BackgroundJob({
+      name: "search indexer",
+      everyMs: options.pollMs,
+      maxBackoffMs: MAX_BACKOFF_MS,
+      // a full batch means more is waiting: go on at once
+      pass: async () => ((await this.writeBatch()) === options.batch ? RUN_AGAIN : undefined),
+      logger,
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.job.start();
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Writes everything marked so far; resolves when nothing is left (tests, the reindex). */
@@ -52,7 +57,7 @@ export class CourseIndexer {
   /** Resolves once every marked change is in the index and no write is under way (tests compare state after it). */
   async settled(timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.running || (await this.facts.backlog()) > 0) {
+    while (this.job.busy || (await this.facts.backlog()) > 0) {
       if (Date.now() > deadline) throw new Error(`the search index did not settle in ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -69,29 +74,6 @@ export class CourseIndexer {
         versionOf(course.courseId),
       ),
     );
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => (this.running = undefined));
-    }, delayMs);
-    this.timer.unref?.();
-  }
-
-  private async tick(): Promise<void> {
-    let delay = this.options.pollMs;
-    try {
-      // a full batch means more is waiting: go on at once
-      if ((await this.writeBatch()) === this.options.batch) delay = 0;
-      if (this.failures > 0) this.logger.info({ after: this.failures }, "search index writes resumed");
-      this.failures = 0;
-    } catch (error) {
-      this.failures += 1;
-      delay = Math.min(MAX_BACKOFF_MS, this.options.pollMs * 2 ** this.failures);
-      this.logger.warn({ err: error, retryInMs: delay }, "search index write failed; the changes stay marked");
-    }
-    this.schedule(delay);
   }
 
   private async writeBatch(): Promise<number> {
