@@ -187,6 +187,9 @@ describe.each(backends())("partners (%s)", (backend) => {
     const byGet = await persisted(campus.routerUrl, COURSES.id, { apiKey, variables: { first: 5 }, method: "GET" });
     expect({ status: byGet.status, errors: byGet.errors }).toEqual({ status: 200, errors: undefined });
     expect(byGet.data).toEqual(byPost.data);
+    // a partner key counts as signed in for HTTP caching (docs/http-caching.md): `courses` answers
+    // depend on the caller, so no shared cache keeps them; cacheable answers would vary on X-Api-Key
+    expect(byGet.headers.get("cache-control")).toBe("no-store");
 
     const search = await persisted(campus.routerUrl, SEARCH.id, { apiKey, variables: { text: "" } });
     expect(search.errors).toBeUndefined();
