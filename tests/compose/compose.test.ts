@@ -414,7 +414,7 @@ describe("docker-compose.yml", () => {
 
   it("keeps the files of every subgraph with a file store in MinIO, once its bucket exists", () => {
     const keepers = definitions.filter((definition) => "S3_BUCKET" in definition.settingsSchema.shape);
-    expect(keepers.map((definition) => definition.name).sort()).toEqual(["assessment", "content"]);
+    expect(keepers.map((definition) => definition.name).sort()).toEqual(["assessment", "commerce", "content"]);
     for (const { name } of keepers) {
       const service = compose.services[name]!;
       expect(environment(service, variables)).toMatchObject({

@@ -359,7 +359,11 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
         total: number;
       }>(
         `SELECT id::text, "userId"::text AS "userId", ${day(`"paidAt"`)} AS day, currency, "totalAmount" AS total
-         FROM "commerce"."Order" WHERE "paidAt" IS NOT NULL`,
+         FROM "commerce"."Order" WHERE "paidAt" IS NOT NULL
+         UNION ALL
+         -- subscription payments count as revenue too (docs/commerce.md)
+         SELECT id::text, "userId"::text AS "userId", ${day(`"paidAt"`)} AS day, currency, "totalAmount" AS total
+         FROM "commerce"."Invoice" WHERE status = 'PAID' AND "totalAmount" > 0`,
       );
       const items = await db.commerce.query<{
         orderId: string;

@@ -42,6 +42,8 @@ const GRADE = operation("learning", "GradeSubmission");
 const ADD_TO_CART = operation("commerce", "AddToCart");
 const CHECKOUT = operation("commerce", "Checkout");
 const REFUND = operation("commerce", "RequestRefund");
+const CREATE_PLAN = operation("commerce", "CreatePlan");
+const SUBSCRIBE = operation("commerce", "Subscribe");
 const CHANGE_PASSWORD = `mutation($current: String!, $next: String!) { changePassword(currentPassword: $current, newPassword: $next) }`;
 
 const APP_URL = "https://app.campus.example";
@@ -290,6 +292,53 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       expect(list.unreadCount).toBe(11);
       expect(mailsTo(learner.email)).toHaveLength(11);
       expect((await notices(instructor)).edges.some((edge: any) => edge.node.kind === "ENROLLED")).toBe(false);
+    }, 120_000);
+
+    it("tells subscribers of invoices, renewals and failed renewals", async () => {
+      const plan = async (trialDays: number | null) =>
+        (
+          await ok(
+            CREATE_PLAN,
+            {
+              input: {
+                name: `Notice Plan ${randomUUID().slice(0, 8)}`,
+                description: "monthly",
+                interval: "MONTH",
+                price: { amount: 1500, currency: "EUR" },
+                trialDays,
+              },
+            },
+            admin.accessToken,
+          )
+        ).createPlan;
+      const subscribe = async (user: TestUser, planId: string, paymentMethod: string) =>
+        (await ok(SUBSCRIBE, { input: { planId, paymentMethod, idempotencyKey: randomUUID() } }, user.accessToken))
+          .subscribe;
+      const renewals = (campus.services.commerce as any).renewals;
+
+      const paying = await registerUser(campus, "Sue Scriber");
+      const monthly = await plan(null);
+      const sub = await subscribe(paying, monthly.id, "pm_card_visa");
+      const issued = await noticeOf(paying, "INVOICE_ISSUED");
+      expect(issued).toMatchObject({ title: `Invoice ${sub.latestInvoice.number}`, link: "/account/invoices" });
+      await renewals.sweep(new Date(Date.parse(sub.currentPeriodEnd) + 1000));
+      const renewed = await noticeOf(paying, "SUBSCRIPTION_RENEWED");
+      expect(renewed.title).toBe(`Your ${monthly.name} was renewed`);
+      expect(renewed.body).toContain("EUR 15.00");
+      expectMail(await mailOf(paying, "SUBSCRIPTION_RENEWED"), paying, renewed);
+
+      const failing = await registerUser(campus, "Fay Ling");
+      const withTrial = await plan(3);
+      const trial = await subscribe(failing, withTrial.id, "pm_card_chargeCustomerFail");
+      expect(trial.status).toBe("TRIALING");
+      await renewals.sweep(new Date(Date.parse(trial.currentPeriodEnd) + 1000));
+      const pastDue = await noticeOf(failing, "SUBSCRIPTION_PAST_DUE");
+      expect(pastDue.title).toBe(`We could not renew your ${withTrial.name}`);
+      expect(pastDue.body).toContain("card_declined");
+      expectMail(await mailOf(failing, "SUBSCRIPTION_PAST_DUE"), failing, pastDue);
+      // invoices are in the app only by default
+      await settleEvents(campus);
+      expect(mailsTo(paying.email, "INVOICE_ISSUED")).toHaveLength(0);
     }, 120_000);
 
     it("pages, counts and marks read only the user's own notifications", async () => {

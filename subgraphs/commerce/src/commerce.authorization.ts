@@ -1,6 +1,7 @@
 import {
   ADMIN_ONLY,
   EVERYONE,
+  LEARNER_ONLY,
   LEARNER_OR_ADMIN,
   OWNER_OR_ADMIN,
   SIGNED_IN,
@@ -28,6 +29,34 @@ async function inCart(role: Role, h: MatrixHelpers) {
 }
 
 const newKey = () => unique("matrix-checkout").replace(/\s/g, "-");
+
+const planInput = () => ({
+  name: unique("Matrix Plan"),
+  description: "For the authorization matrix",
+  interval: "MONTH",
+  price: PRICE,
+});
+
+/** One plan per Campus under test (the fixtures object is per boot). */
+const plans = new WeakMap<object, Promise<string>>();
+function matrixPlan(h: MatrixHelpers): Promise<string> {
+  let plan = plans.get(h.f);
+  if (!plan) {
+    plan = h
+      .call("admin", operation("commerce", "CreatePlan"), { input: planInput() })
+      .then((data) => data.createPlan.id as string);
+    plans.set(h.f, plan);
+  }
+  return plan;
+}
+
+/** The learner fixture's live subscription, subscribing it first if it has none. */
+async function learnerSubscription(h: MatrixHelpers): Promise<string> {
+  const { subscription } = await h.call("learner", operation("commerce", "MySubscription"));
+  if (subscription && subscription.status !== "CANCELED") return subscription.id;
+  const input = { planId: await matrixPlan(h), paymentMethod: "pm_card_visa", idempotencyKey: newKey() };
+  return (await h.call("learner", operation("commerce", "Subscribe"), { input })).subscribe.id;
+}
 
 export const authorization: SubgraphAuthorization = {
   roots: {
@@ -102,6 +131,48 @@ export const authorization: SubgraphAuthorization = {
       query: operation("commerce", "RequestRefund"),
       prepare: async (_role, h) => ({ variables: { orderId: (await h.paidOrder()).orderId } }),
       check: (data) => expectThat(data.requestRefund.refunds.length === 1, "no refund"),
+    },
+    "Query.plans": {
+      allowed: EVERYONE,
+      query: operation("commerce", "Plans"),
+      prepare: async (_role, h) => (await matrixPlan(h), {}),
+      check: (data) => expectThat(data.plans.length > 0, "no plans"),
+    },
+    "Mutation.createPlan": {
+      allowed: ADMIN_ONLY,
+      query: operation("commerce", "CreatePlan"),
+      prepare: async () => ({ variables: { input: planInput() } }),
+      check: (data) => expectThat(data.createPlan.active === true, "plan not created"),
+    },
+    // a new account per call: a user has one live subscription
+    "Mutation.subscribe": {
+      allowed: SIGNED_IN,
+      query: operation("commerce", "Subscribe"),
+      prepare: async (role, h) => ({
+        as: await h.freshUser(role),
+        variables: { input: { planId: await matrixPlan(h), paymentMethod: "pm_card_visa", idempotencyKey: newKey() } },
+      }),
+      check: (data) => expectThat(data.subscribe.status === "ACTIVE", "not subscribed"),
+    },
+    // the owner only; anyone else (admins too) gets NOT_FOUND
+    "Mutation.cancelSubscription": {
+      allowed: LEARNER_ONLY,
+      refusedAs: "NOT_FOUND",
+      query: operation("commerce", "CancelSubscription"),
+      prepare: async (_role, h) => ({ variables: { id: await learnerSubscription(h) } }),
+      check: (data) => expectThat(data.cancelSubscription.cancelAtPeriodEnd === true, "not canceled"),
+    },
+    "Query.subscription": {
+      allowed: SIGNED_IN,
+      query: operation("commerce", "MySubscription"),
+      check: (data) =>
+        expectThat(data.subscription === null || typeof data.subscription.id === "string", "subscription"),
+    },
+    "Query.invoices": {
+      allowed: SIGNED_IN,
+      query: operation("commerce", "Invoices"),
+      prepare: async () => ({ variables: { first: 5 } }),
+      check: (data) => expectThat(typeof data.invoices.totalCount === "number", "invoices"),
     },
   },
   resources: {

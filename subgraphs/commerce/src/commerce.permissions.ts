@@ -12,6 +12,9 @@ export const commercePermissions: SubgraphPermissions = {
     order: isAuthenticated,
     orders: isAuthenticated,
     adminOrders: isAdmin,
+    plans: anyone,
+    subscription: isAuthenticated,
+    invoices: isAuthenticated,
   },
   Mutation: {
     addToCart: anyone,
@@ -19,6 +22,9 @@ export const commercePermissions: SubgraphPermissions = {
     mergeCart: isAuthenticated,
     checkout: isAuthenticated,
     requestRefund: isAuthenticated,
+    createPlan: isAdmin,
+    subscribe: isAuthenticated,
+    cancelSubscription: isAuthenticated,
   },
   // A user's orders are theirs: only the user themself and admins may list them.
   User: { orders: isSelfOrAdmin },

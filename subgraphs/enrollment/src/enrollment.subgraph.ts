@@ -10,6 +10,7 @@ import { enrollmentPermissions } from "./enrollment.permissions";
 import { CONTENT_PROGRESS_GROUP, contentProgressHandlers } from "./events/content-progress.consumer";
 import { COURSE_PROJECTION_GROUP, courseProjectionHandlers } from "./events/course-projection.consumer";
 import { ORDER_FULFILMENT_GROUP, orderFulfilmentHandlers } from "./events/order-fulfilment.consumer";
+import { SUBSCRIPTION_ACCESS_GROUP, subscriptionAccessHandlers } from "./events/subscription-access.consumer";
 import { CourseEnrollmentResolver, EnrollmentResolver, UserEnrollmentResolver } from "./graphql/enrollment.resolver";
 import { EnrollmentService } from "./service/enrollment.service";
 
@@ -46,6 +47,7 @@ export const subgraph = defineSubgraph({
     consume(COURSE_PROJECTION_GROUP, courseProjectionHandlers(projection, enrollments));
     consume(ORDER_FULFILMENT_GROUP, orderFulfilmentHandlers(enrollments));
     consume(CONTENT_PROGRESS_GROUP, contentProgressHandlers(enrollments));
+    consume(SUBSCRIPTION_ACCESS_GROUP, subscriptionAccessHandlers(enrollments));
     return {
       resolvers: [
         new EnrollmentResolver(enrollments),

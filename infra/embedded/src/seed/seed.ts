@@ -28,6 +28,23 @@ const emailOf = (name: string) => `${name.toLowerCase().replace(/[^a-z]+/g, ".")
 /** Demo learners who buy a paid course; the first one asks for a refund. */
 const DEMO_ORDERS = 3;
 
+/** Subscription plans of the demo; the learner after the buyers subscribes to the first. */
+const DEMO_PLANS = [
+  {
+    name: "Campus Plus",
+    description: "Every paid course while subscribed, billed monthly.",
+    interval: "MONTH" as const,
+    price: { amount: 2900, currency: "USD" },
+    trialDays: 7,
+  },
+  {
+    name: "Campus Plus Annual",
+    description: "Every paid course while subscribed, billed yearly: two months free.",
+    interval: "YEAR" as const,
+    price: { amount: 29000, currency: "USD" },
+  },
+];
+
 /** A resumed run meets what the interrupted one did (in the cart already, refunded already): that is fine. */
 function alreadyDone(error: unknown): void {
   if ((error as { extensions?: { code?: string } }).extensions?.code !== "CONFLICT") throw error;
@@ -270,6 +287,23 @@ export async function seedDemoData(
         return { buyer, orderId: order.id };
       }),
     );
+    // plans by name and the subscription by its key: a resumed run finds what it made
+    const { plans, subscriptions } = campus.services.commerce;
+    const existing = await plans.active();
+    for (const plan of DEMO_PLANS) {
+      if (!existing.some((known) => known.name === plan.name)) await plans.create(plan);
+    }
+    const plus = (await plans.active()).find((plan) => plan.name === DEMO_PLANS[0]!.name)!;
+    const subscriber = learners[DEMO_ORDERS];
+    if (subscriber && !(await subscriptions.mine(subscriber))) {
+      await patiently(() =>
+        subscriptions.subscribe(subscriber, {
+          planId: plus.id,
+          paymentMethod: "pm_card_visa",
+          idempotencyKey: `demo-subscription-${subscriber.userId}`,
+        }),
+      );
+    }
     const refunded = placed[0];
     if (refunded) {
       await fulfilled(() => orders.get(refunded.buyer, new LoaderRegistry(), refunded.orderId));

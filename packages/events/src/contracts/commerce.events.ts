@@ -58,7 +58,75 @@ export const refundRequested = defineEvent("campus.refund.requested.v1", "commer
 export const refundSucceeded = defineEvent("campus.refund.succeeded.v1", "commerce", refund);
 export const refundFailed = defineEvent("campus.refund.failed.v1", "commerce", refund);
 
+/**
+ * Subscriptions (subject = the subscription id, so one subscription's events
+ * stay in order). `status` is the state after the change; `amountPaid` is
+ * money taken by this step (0 for a trial's start): analytics counts it as
+ * revenue, enrollment lets TRIALING and ACTIVE subscribers into paid courses.
+ */
+const subscription = z.object({
+  subscriptionId: uuid,
+  userId: uuid,
+  planId: uuid,
+  planName: z.string(),
+  interval: z.enum(["MONTH", "YEAR"]),
+  status: z.enum(["TRIALING", "ACTIVE", "PAST_DUE", "CANCELED"]),
+  currentPeriodStart: z.string().datetime(),
+  currentPeriodEnd: z.string().datetime(),
+});
+
+export const subscriptionStarted = defineEvent(
+  "campus.subscription.started.v1",
+  "commerce",
+  subscription.extend({ invoiceId: uuid, amountPaid: money }),
+);
+/** A renewal charge succeeded (also after PAST_DUE): a new period, paid. */
+export const subscriptionRenewed = defineEvent(
+  "campus.subscription.renewed.v1",
+  "commerce",
+  subscription.extend({ invoiceId: uuid, amountPaid: money }),
+);
+/** A renewal charge failed; another attempt follows at `nextAttemptAt`. */
+export const subscriptionPastDue = defineEvent(
+  "campus.subscription.past_due.v1",
+  "commerce",
+  subscription.extend({
+    invoiceId: uuid,
+    amountDue: money,
+    failureCode: z.string(),
+    attempt: z.number().int().positive(),
+    nextAttemptAt: z.string().datetime(),
+  }),
+);
+export const subscriptionCanceled = defineEvent(
+  "campus.subscription.canceled.v1",
+  "commerce",
+  subscription.extend({ reason: z.enum(["CANCELED_AT_PERIOD_END", "PAYMENT_FAILED"]) }),
+);
+/** An invoice a customer gets (subject = the invoice id): a renewal's when issued, subscribe's once paid. */
+export const invoiceIssued = defineEvent(
+  "campus.invoice.issued.v1",
+  "commerce",
+  z.object({
+    invoiceId: uuid,
+    number: z.string(),
+    userId: uuid,
+    subscriptionId: uuid.nullable(),
+    status: z.enum(["OPEN", "PAID"]),
+    total: money,
+    tax: money,
+    periodStart: z.string().datetime().nullable(),
+    periodEnd: z.string().datetime().nullable(),
+    issuedAt: z.string().datetime(),
+  }),
+);
+
 registerEvents(
+  subscriptionStarted,
+  subscriptionRenewed,
+  subscriptionPastDue,
+  subscriptionCanceled,
+  invoiceIssued,
   orderPlaced,
   orderPaid,
   orderFulfilled,
@@ -72,3 +140,5 @@ registerEvents(
 
 export type OrderPaidData = z.infer<typeof orderPaid.data>;
 export type OrderRefundedData = z.infer<typeof orderRefunded.data>;
+export type SubscriptionStartedData = z.infer<typeof subscriptionStarted.data>;
+export type InvoiceIssuedData = z.infer<typeof invoiceIssued.data>;

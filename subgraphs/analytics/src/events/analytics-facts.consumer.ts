@@ -14,6 +14,8 @@ import {
   modulesReordered,
   on,
   orderPaid,
+  subscriptionRenewed,
+  subscriptionStarted,
   orderRefunded,
   submissionCreated,
   submissionGraded,
@@ -62,6 +64,14 @@ export function analyticsFactsHandlers(facts: AnalyticsFactsRepository): Handler
       for (const item of event.data.items) await facts.addCourseRevenue(tx, day, item.courseId, item.price);
       await facts.markActive(tx, day, event.data.userId);
     }),
+    // a subscription's payments are revenue too, per currency (a trial's start took nothing)
+    ...[subscriptionStarted, subscriptionRenewed].map((definition) =>
+      on<AnalyticsTx, typeof subscriptionStarted.data>(definition, async (event, tx) => {
+        const day = utcDay(event.time);
+        if (event.data.amountPaid.amount > 0) await facts.addRevenue(tx, day, event.data.amountPaid);
+        await facts.markActive(tx, day, event.data.userId);
+      }),
+    ),
     // order.refunded and refund.succeeded tell the same refund: only the first is counted
     on<AnalyticsTx, typeof orderRefunded.data>(orderRefunded, (event, tx) =>
       facts.addRefund(tx, utcDay(event.time), event.data.amount),

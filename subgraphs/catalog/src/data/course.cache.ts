@@ -9,6 +9,16 @@ export interface CacheStats {
 
 const keyOf = (courseId: string) => `catalog:course:${courseId}`;
 
+/**
+ * What an invalidation leaves instead of the copy: the revision the write
+ * committed. A read that began before the commit holds an older revision and
+ * may not store it over the tombstone; a read of that revision or a later one
+ * may. Without it, such a read could put back the copy the write replaced,
+ * for the whole TTL (a course published, and still a DRAFT to enrollment).
+ */
+const tombstone = (revision: number) => `tombstone:${revision}`;
+const tombstoneRevision = (value: string) => (value.startsWith("tombstone:") ? Number(value.slice(10)) : undefined);
+
 type Serialised<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 type SerialisedCourse = Serialised<CourseRecord> & { modules?: Serialised<ModuleRow>[] };
 
@@ -29,9 +39,9 @@ function revive(raw: SerialisedCourse): CourseRecord {
 
 /**
  * Cache-aside for courses by id (with their modules) in the SharedStore.
- * Writers invalidate after committing; the TTL bounds how long a read that
- * raced a write can keep a stale copy. A failing store degrades to the
- * database instead of failing the request.
+ * Writers invalidate after committing, leaving a tombstone that keeps a read
+ * which raced the write from storing its older copy. A failing store
+ * degrades to the database instead of failing the request.
  */
 export class CourseCache {
   private hits = 0;
@@ -50,24 +60,43 @@ export class CourseCache {
     );
     ids.forEach((id, index) => {
       const value = values[index];
-      if (value) found.set(id, revive(JSON.parse(value) as SerialisedCourse));
+      if (!value) return;
+      if (tombstoneRevision(value) === undefined) found.set(id, revive(JSON.parse(value) as SerialisedCourse));
     });
     this.hits += found.size;
     this.misses += ids.length - found.size;
     return found;
   }
 
+  /** Stores what reads fetched from the database: where nothing is, or over a tombstone of no later revision. */
   async setMany(courses: CourseRecord[]): Promise<void> {
     await Promise.all(
-      courses.map((course) =>
-        this.store.set(keyOf(course.id), JSON.stringify(course), this.ttlMs).catch((error) => this.storeFailed(error)),
-      ),
+      courses.map(async (course) => {
+        const key = keyOf(course.id);
+        const value = JSON.stringify(course);
+        try {
+          if (await this.store.setIfAbsent(key, value, this.ttlMs)) return;
+          const current = await this.store.get(key);
+          const revision = current === null ? undefined : tombstoneRevision(current);
+          if (revision !== undefined && course.revision >= revision) {
+            await this.store.compareAndSet(key, current!, value, this.ttlMs);
+          }
+        } catch (error) {
+          this.storeFailed(error);
+        }
+      }),
     );
   }
 
-  /** A failure here leaves a stale entry for at most the TTL; the committed write must not be reported as failed. */
-  async invalidate(courseId: string): Promise<void> {
-    await this.store.del(keyOf(courseId)).catch((error) => {
+  /**
+   * After a committed write: a tombstone naming its revision (unknown: the
+   * copy simply goes). A failure leaves a stale entry for at most the TTL; the
+   * committed write must not be reported as failed.
+   */
+  async invalidate(courseId: string, revision?: number): Promise<void> {
+    const key = keyOf(courseId);
+    const done = revision === undefined ? this.store.del(key) : this.store.set(key, tombstone(revision), this.ttlMs);
+    await done.catch((error) => {
       this.logger.error({ err: error, courseId }, "course cache invalidation failed");
     });
   }

@@ -51,9 +51,14 @@ export class CourseWrites {
     });
   }
 
+  /** The course's revision after this write's last update (the cache's invalidation names it). */
+  revision?: number;
+
   /** Applies `data` (possibly nothing, for module changes) and bumps the revision. */
-  update(id: string, data: Prisma.CourseUncheckedUpdateInput = {}): Promise<CourseRow> {
-    return this.tx.course.update({ where: { id }, data: { ...data, revision: { increment: 1 } } });
+  async update(id: string, data: Prisma.CourseUncheckedUpdateInput = {}): Promise<CourseRow> {
+    const row = await this.tx.course.update({ where: { id }, data: { ...data, revision: { increment: 1 } } });
+    this.revision = row.revision;
+    return row;
   }
 
   /** The course's modules in order, as its events name them. */

@@ -312,8 +312,14 @@ export class CourseService {
    * a committed change.
    */
   private async write<T>(courseId: string, work: (w: CourseWrites, emit: Emit) => Promise<T>): Promise<T> {
-    const result = await this.work.run((tx, emit) => work(new CourseWrites(tx), emit));
-    await this.cache.invalidate(courseId);
+    let revision: number | undefined;
+    const result = await this.work.run(async (tx, emit) => {
+      const writes = new CourseWrites(tx);
+      const done = await work(writes, emit);
+      revision = writes.revision;
+      return done;
+    });
+    await this.cache.invalidate(courseId, revision);
     return result;
   }
 }

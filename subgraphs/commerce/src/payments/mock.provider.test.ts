@@ -75,6 +75,51 @@ describe("the mock payment provider", () => {
     }
   });
 
+  it("saves a customer once per key and charges it off-session; a customer it does not know is refused", async () => {
+    const save = () =>
+      provider.saveCustomer({ paymentMethod: "pm_card_visa", idempotencyKey: "customer-key-1", metadata: {} });
+    const customer = await save();
+    expect(customer.id).toMatch(/^cus_mock_/);
+    expect(await save()).toEqual(customer);
+    const charge = (customerId: string | undefined, paymentMethod = "pm_card_visa", idempotencyKey = "off-1") =>
+      provider.createPayment({
+        amount: 4900,
+        currency: "EUR",
+        paymentMethod,
+        customer: customerId,
+        offSession: true,
+        idempotencyKey,
+        metadata: { invoicePaymentId: "i1" },
+      });
+    expect(await charge(customer.id)).toMatchObject({ status: "SUCCEEDED" });
+    await expect(charge("cus_mock_unknown", "pm_card_visa", "off-2")).rejects.toMatchObject({
+      code: "resource_missing",
+    });
+    await expect(charge(undefined, "pm_card_visa", "off-3")).rejects.toMatchObject({ code: "parameter_missing" });
+    await expect(
+      provider.saveCustomer({ paymentMethod: "pm_card_nonsense", idempotencyKey: "customer-key-2", metadata: {} }),
+    ).rejects.toMatchObject({ code: "resource_missing" });
+  });
+
+  it("saves pm_card_chargeCustomerFail without complaint and declines every charge of it", async () => {
+    const customer = await provider.saveCustomer({
+      paymentMethod: "pm_card_chargeCustomerFail",
+      idempotencyKey: "customer-key-3",
+      metadata: {},
+    });
+    const payment = await provider.createPayment({
+      amount: 4900,
+      currency: "EUR",
+      paymentMethod: "pm_card_chargeCustomerFail",
+      customer: customer.id,
+      offSession: true,
+      idempotencyKey: "off-4",
+      metadata: {},
+    });
+    expect(payment).toMatchObject({ status: "FAILED", failureCode: "card_declined" });
+    expect(await provider.charges()).toEqual([]);
+  });
+
   it("answers a repeated refund key with the first refund", async () => {
     const payment = await pay("key-4");
     const refund = {

@@ -7,8 +7,10 @@ import {
   type CreatePaymentInput,
   type CreateRefundInput,
   type PaymentProvider,
+  type ProviderCustomer,
   type ProviderPayment,
   type ProviderRefund,
+  type SaveCustomerInput,
 } from "./payment-provider";
 import {
   fromStripePaymentIntent,
@@ -25,6 +27,8 @@ import {
  * learns the outcome).
  */
 const TEST_CARDS: Record<string, { outcome: "succeeds" | "declined" | "lost"; declineCode?: string }> = {
+  // saved on a customer without complaint, declined whenever it is charged (a subscription's renewal failing)
+  pm_card_chargeCustomerFail: { outcome: "declined", declineCode: "card_declined" },
   pm_card_visa: { outcome: "succeeds" },
   pm_card_mastercard: { outcome: "succeeds" },
   pm_card_amex: { outcome: "succeeds" },
@@ -64,6 +68,12 @@ export class MockPaymentProvider implements PaymentProvider {
     const card = TEST_CARDS[input.paymentMethod];
     if (!card) {
       throw new ProviderRequestError(`No such PaymentMethod: '${input.paymentMethod}'`, "resource_missing");
+    }
+    if (input.customer && !(await this.options.store.get(this.key("customer", input.customer)))) {
+      throw new ProviderRequestError(`No such customer: '${input.customer}'`, "resource_missing");
+    }
+    if (input.offSession && !input.customer) {
+      throw new ProviderRequestError("off_session requires a customer", "parameter_missing");
     }
     const id = `pi_mock_${randomBytes(12).toString("hex")}`;
     const intent: StripePaymentIntentLike = {
@@ -131,6 +141,26 @@ export class MockPaymentProvider implements PaymentProvider {
     await this.options.store.set(this.key("refund", refund.id), JSON.stringify(refund), 30 * DAY_MS);
     this.notify("refund.created", refund);
     return fromStripeRefund(refund);
+  }
+
+  async saveCustomer(input: SaveCustomerInput): Promise<ProviderCustomer> {
+    if (!TEST_CARDS[input.paymentMethod]) {
+      throw new ProviderRequestError(`No such PaymentMethod: '${input.paymentMethod}'`, "resource_missing");
+    }
+    const customer: ProviderCustomer = {
+      id: `cus_mock_${randomBytes(12).toString("hex")}`,
+      paymentMethod: input.paymentMethod,
+    };
+    const idem = this.key("idem", input.idempotencyKey);
+    if (!(await this.options.store.setIfAbsent(idem, JSON.stringify(customer), DAY_MS))) {
+      const claimed = await this.options.store.get(idem);
+      if (!claimed) throw new ProviderUnavailableError("mock provider: concurrent request with this idempotency key");
+      const first = JSON.parse(claimed) as ProviderCustomer;
+      await this.options.store.setIfAbsent(this.key("customer", first.id), claimed, 400 * DAY_MS);
+      return first;
+    }
+    await this.options.store.set(this.key("customer", customer.id), JSON.stringify(customer), 400 * DAY_MS);
+    return customer;
   }
 
   /** Background work of the subgraph: nothing to start, webhooks to finish on stop. */

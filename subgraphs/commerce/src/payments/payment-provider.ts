@@ -40,6 +40,23 @@ export interface CreatePaymentInput {
   /** The provider deduplicates on it: retrying with the same key never charges twice. */
   idempotencyKey: string;
   metadata: Record<string, string>;
+  /** A customer the payment method is saved on (saveCustomer); required for offSession. */
+  customer?: string;
+  /** The buyer is not there (a subscription's renewal): the bank may not ask them to authenticate. */
+  offSession?: boolean;
+}
+
+export interface SaveCustomerInput {
+  /** The payment-method token to keep for later charges. */
+  paymentMethod: string;
+  idempotencyKey: string;
+  metadata: Record<string, string>;
+}
+
+/** A provider-side customer (Stripe: cus_…) with a saved payment method, charged later without the buyer. */
+export interface ProviderCustomer {
+  id: string;
+  paymentMethod: string;
 }
 
 export interface CreateRefundInput {
@@ -63,6 +80,12 @@ export interface PaymentProvider {
   /** Cancels a payment that has not succeeded (an expired seat hold). */
   cancelPayment(id: string): Promise<ProviderPayment>;
   refund(input: CreateRefundInput): Promise<ProviderRefund>;
+  /**
+   * Saves a payment method on a new customer, for off-session charges
+   * (subscription renewals). A payment method the provider does not know is a
+   * ProviderRequestError.
+   */
+  saveCustomer(input: SaveCustomerInput): Promise<ProviderCustomer>;
 }
 
 /** The provider did not answer (network, timeout, 5xx): nothing is known about the outcome. */

@@ -16,6 +16,8 @@ const SUCCEEDED = fixture("payment_intent.succeeded");
 const DECLINED = fixture("payment_intent.card_declined");
 const CANCELED = fixture("payment_intent.canceled");
 const REFUND = fixture("refund.succeeded");
+const CUSTOMER = fixture("customer.created");
+const ATTACHED = fixture("payment_method.attached");
 
 const KEY = "sk_test_51QyMzQLkdIwHu7ixStubStubStubStub";
 
@@ -108,6 +110,13 @@ class StripeStub {
     }
     if (intent?.[2] && method === "POST") return intent[1] === CANCELED.id ? { status: 200, body: CANCELED } : missing;
     if (method === "POST" && url === "/v1/refunds") return { status: 200, body: REFUND };
+    if (method === "POST" && url === "/v1/customers") return { status: 200, body: CUSTOMER };
+    const attach = /^\/v1\/payment_methods\/([^/]+)\/attach$/.exec(url);
+    if (attach && method === "POST") {
+      return attach[1] === "pm_card_nonsense"
+        ? missing
+        : { status: 200, body: { ...ATTACHED, customer: body.customer } };
+    }
     return missing;
   }
 }
@@ -161,6 +170,57 @@ describe("StripePaymentProvider on recorded Stripe responses", () => {
         authorization: `Bearer ${KEY}`,
       },
     ]);
+  });
+
+  it("saves a payment method on a new customer and answers the attached method's own id", async () => {
+    const idempotencyKey = randomUUID();
+    const customer = await stub.provider().saveCustomer({
+      paymentMethod: "pm_card_visa",
+      idempotencyKey,
+      metadata: { userId: "4b1c9e2a-6d3f-4a8b-9c7e-1f2a3b4c5d6e" },
+    });
+    expect(customer).toEqual({ id: "cus_RsN4xQ2bLkdIwH", paymentMethod: "pm_1QyN2bLkdIwHu7ixVisa4242" });
+    expect(stub.requests).toEqual([
+      {
+        method: "POST",
+        path: "/v1/customers",
+        body: { "metadata[userId]": "4b1c9e2a-6d3f-4a8b-9c7e-1f2a3b4c5d6e" },
+        idempotencyKey: `${idempotencyKey}-customer`,
+        authorization: `Bearer ${KEY}`,
+      },
+      {
+        method: "POST",
+        path: "/v1/payment_methods/pm_card_visa/attach",
+        body: { customer: "cus_RsN4xQ2bLkdIwH" },
+        idempotencyKey: `${idempotencyKey}-attach`,
+        authorization: `Bearer ${KEY}`,
+      },
+    ]);
+  });
+
+  it("refuses to save a payment method Stripe does not know (resource_missing)", async () => {
+    await expect(
+      stub.provider().saveCustomer({ paymentMethod: "pm_card_nonsense", idempotencyKey: randomUUID(), metadata: {} }),
+    ).rejects.toMatchObject({ name: "ProviderRequestError", code: "resource_missing" });
+  });
+
+  it("charges a saved payment method off-session: customer and off_session sent", async () => {
+    const payment = await stub.provider().createPayment({
+      amount: 4900,
+      currency: "USD",
+      paymentMethod: "pm_1QyN2bLkdIwHu7ixVisa4242",
+      customer: "cus_RsN4xQ2bLkdIwH",
+      offSession: true,
+      idempotencyKey: randomUUID(),
+      metadata: { invoicePaymentId: "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f" },
+    });
+    expect(payment.status).toBe("SUCCEEDED");
+    expect(stub.requests[0]!.body).toMatchObject({
+      customer: "cus_RsN4xQ2bLkdIwH",
+      off_session: "true",
+      confirm: "true",
+      "metadata[invoicePaymentId]": "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
+    });
   });
 
   it("returns a declined card as a FAILED payment with the decline code, not an exception", async () => {
@@ -464,6 +524,26 @@ if (liveSkipReason) process.stdout.write(`[stripe contract] ${liveSkipReason}; l
     const { payment } = await pay("pm_card_chargeDeclined");
     expect(payment).toMatchObject({ status: "FAILED", failureCode: "generic_decline", amount: 4900 });
     expect(await provider.cancelPayment(payment.id)).toMatchObject({ id: payment.id, status: "CANCELED" });
+  });
+
+  it("saves pm_card_visa on a customer and charges it off-session", async () => {
+    const customer = await provider.saveCustomer({
+      paymentMethod: "pm_card_visa",
+      idempotencyKey: randomUUID(),
+      metadata: { userId: randomUUID() },
+    });
+    expect(customer.id).toMatch(/^cus_/);
+    expect(customer.paymentMethod).toMatch(/^pm_/);
+    const payment = await provider.createPayment({
+      amount: 4900,
+      currency: "USD",
+      paymentMethod: customer.paymentMethod,
+      customer: customer.id,
+      offSession: true,
+      idempotencyKey: randomUUID(),
+      metadata: { invoicePaymentId: randomUUID() },
+    });
+    expect(payment).toMatchObject({ status: "SUCCEEDED", amount: 4900 });
   });
 
   it("refunds a payment", async () => {

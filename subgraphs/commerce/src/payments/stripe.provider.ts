@@ -5,8 +5,10 @@ import {
   type CreatePaymentInput,
   type CreateRefundInput,
   type PaymentProvider,
+  type ProviderCustomer,
   type ProviderPayment,
   type ProviderRefund,
+  type SaveCustomerInput,
 } from "./payment-provider";
 import { fromStripePaymentIntent, fromStripeRefund } from "./stripe.objects";
 
@@ -51,6 +53,9 @@ export class StripePaymentProvider implements PaymentProvider {
           // Campus has no page to come back to: a method that needs a redirect must fail now, not hang.
           automatic_payment_methods: { enabled: true, allow_redirects: "never" },
           metadata: input.metadata,
+          ...(input.customer ? { customer: input.customer } : {}),
+          // A renewal: the bank must decide without the buyer (an authentication it asks for is a decline).
+          ...(input.offSession ? { off_session: true } : {}),
         },
         { idempotencyKey: input.idempotencyKey },
       );
@@ -85,6 +90,19 @@ export class StripePaymentProvider implements PaymentProvider {
       )
       .catch(rethrow);
     return fromStripeRefund(refund);
+  }
+
+  async saveCustomer(input: SaveCustomerInput): Promise<ProviderCustomer> {
+    // Two calls, each with its own key derived from the caller's: a retry repeats neither.
+    const customer = await this.stripe.customers
+      .create({ metadata: input.metadata }, { idempotencyKey: `${input.idempotencyKey}-customer` })
+      .catch(rethrow);
+    // Attaching a test token (pm_card_visa) or a Stripe.js one yields the customer's own payment method:
+    // its id, not the token, is what off-session charges name.
+    const attached = await this.stripe.paymentMethods
+      .attach(input.paymentMethod, { customer: customer.id }, { idempotencyKey: `${input.idempotencyKey}-attach` })
+      .catch(rethrow);
+    return { id: customer.id, paymentMethod: attached.id };
   }
 }
 

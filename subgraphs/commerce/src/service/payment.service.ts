@@ -140,6 +140,8 @@ export class PaymentService {
 
   /** Returns refunds opened on the way (money for a closed order), to submit after commit. */
   private async applyIn(writes: OrderWrites, emit: Emit, answer: ProviderPayment): Promise<string[]> {
+    // A subscription's charge: applied from the provider's answer and by the billing job (billing.service.ts).
+    if (answer.metadata.invoicePaymentId) return [];
     const paymentId = answer.metadata.paymentId;
     const known =
       (paymentId ? await writes.paymentForUpdate(paymentId) : null) ??

@@ -9,6 +9,15 @@ export const SEAT_HOLDING = ["ACTIVE", "COMPLETED"] as const;
 export class EnrollmentRepository {
   constructor(private readonly prisma: EnrollmentPrisma) {}
 
+  /** The user's TRIALING or ACTIVE subscription (it opens paid courses), or null. */
+  async subscriptionGranting(userId: string): Promise<string | null> {
+    const access = await this.prisma.subscriptionAccess.findFirst({
+      where: { userId, status: { in: ["TRIALING", "ACTIVE"] } },
+      select: { subscriptionId: true },
+    });
+    return access?.subscriptionId ?? null;
+  }
+
   findById(id: string): Promise<EnrollmentRow | null> {
     if (!isUuid(id)) return Promise.resolve(null);
     return this.prisma.enrollment.findUnique({ where: { id } });

@@ -19,8 +19,8 @@ export class EnrollmentWrites {
   }
 
   /** Throws Prisma P2002 when the user already has a row for the course. */
-  create(userId: string, courseId: string): Promise<EnrollmentRow> {
-    return this.tx.enrollment.create({ data: { userId, courseId } });
+  create(userId: string, courseId: string, subscriptionId: string | null = null): Promise<EnrollmentRow> {
+    return this.tx.enrollment.create({ data: { userId, courseId, subscriptionId } });
   }
 
   /**
@@ -29,10 +29,30 @@ export class EnrollmentWrites {
    */
   async reactivate(
     id: string,
-    data: { status: EnrollmentStatus; progress: number; completedAt: Date | null; enrolledAt: Date },
+    data: {
+      status: EnrollmentStatus;
+      progress: number;
+      completedAt: Date | null;
+      enrolledAt: Date;
+      subscriptionId: string | null;
+    },
   ): Promise<boolean> {
     const { count } = await this.tx.enrollment.updateMany({ where: { id, status: "CANCELLED" }, data });
     return count === 1;
+  }
+
+  /** Keeps commerce's word on one subscription (its events arrive in order per subscription). */
+  async keepSubscription(subscriptionId: string, userId: string, status: string): Promise<void> {
+    await this.tx.subscriptionAccess.upsert({
+      where: { subscriptionId },
+      create: { subscriptionId, userId, status },
+      update: { status },
+    });
+  }
+
+  /** ACTIVE enrollments the subscription granted (completed ones stay: the learner finished them). */
+  grantedBy(subscriptionId: string): Promise<EnrollmentRow[]> {
+    return this.tx.enrollment.findMany({ where: { subscriptionId, status: "ACTIVE" } });
   }
 
   /** Cancels an ACTIVE enrollment; false when it was not ACTIVE any more. */

@@ -45,12 +45,16 @@ export class EnrollmentService {
       if (!(await this.maySeeClosedCourse(viewer, loaders, course))) throw notFound("Course");
       throw conflict("Course is not open for enrollment");
     }
-    if (course.price.amount > 0) throw paymentRequired("This course is paid: buy it through the cart and checkout");
+    // A paid course is bought, or opened by a live subscription (commerce's plans) for as long as it lasts.
+    const subscriptionId = course.price.amount > 0 ? await this.enrollments.subscriptionGranting(userId) : null;
+    if (course.price.amount > 0 && !subscriptionId) {
+      throw paymentRequired("This course is paid: buy it through the cart and checkout, or subscribe to a plan");
+    }
     const open = course;
 
     try {
       const enrollment = await this.write(async (tx, emit) => {
-        const created = await this.enrollInTransaction(tx, userId, open);
+        const created = await this.enrollInTransaction(tx, userId, open, subscriptionId);
         emit(enrollmentCreated, created.id, enrollmentFacts(created));
         return created;
       });
@@ -87,16 +91,21 @@ export class EnrollmentService {
    * Locks are taken enrollment row first, seat row second, the same order as
    * cancel, so an enroll and a cancel of the same row cannot deadlock.
    */
-  private async enrollInTransaction(tx: EnrollmentWrites, userId: string, course: CatalogCourse) {
+  private async enrollInTransaction(
+    tx: EnrollmentWrites,
+    userId: string,
+    course: CatalogCourse,
+    subscriptionId: string | null,
+  ) {
     // Before the enrollment row exists, so the starting count does not include it.
     if (course.capacity !== null) await tx.ensureSeatCounter(course.id);
 
     const existing = await tx.findByUserAndCourse(userId, course.id);
     let enrollment: EnrollmentRow;
     if (!existing) {
-      enrollment = await tx.create(userId, course.id);
+      enrollment = await tx.create(userId, course.id, subscriptionId);
     } else if (existing.status === "CANCELLED") {
-      enrollment = await this.reactivate(tx, existing, course);
+      enrollment = await this.reactivate(tx, existing, course, subscriptionId);
     } else {
       throw conflict("Already enrolled in this course");
     }
@@ -107,13 +116,23 @@ export class EnrollmentService {
   }
 
   /** Enrolling again after cancelling reuses the row and the modules already completed. */
-  private async reactivate(tx: EnrollmentWrites, existing: EnrollmentRow, course: CatalogCourse) {
+  private async reactivate(
+    tx: EnrollmentWrites,
+    existing: EnrollmentRow,
+    course: CatalogCourse,
+    subscriptionId: string | null,
+  ) {
     const progress = computeProgress(
       await tx.completedModuleIds(existing.id),
       course.modules.map((module) => module.id),
     );
     const now = new Date();
-    const next = { progress, ...statusForProgress(progress, existing.completedAt, now), enrolledAt: now };
+    const next = {
+      progress,
+      ...statusForProgress(progress, existing.completedAt, now),
+      enrolledAt: now,
+      subscriptionId,
+    };
     if (!(await tx.reactivate(existing.id, next))) throw conflict("Already enrolled in this course");
     return (await tx.byId(existing.id)) as EnrollmentRow;
   }
@@ -183,21 +202,15 @@ export class EnrollmentService {
   /**
    * A course's modules changed (catalog's event, in the consumer's
    * transaction): the progress of its ACTIVE enrollments is recomputed (a
-   * removed module no longer counts; an added one lowers the share), on
-   * catalog's live module list like every progress decision: the event's list
-   * may be older than a change made since, and completing a learner on it
-   * could not be taken back (unreachable: the consumer retries).
+   * removed module no longer counts; an added one lowers the share).
    * COMPLETED enrollments stay completed: finishing a course is not taken
    * back because the instructor extended it.
    */
-  async courseModulesChanged(tx: EnrollmentTx, emit: Emit, changed: CourseSnapshot): Promise<void> {
-    const course = await this.courses.current(new LoaderRegistry(), changed.courseId);
-    if (!course) return;
-    const moduleIds = course.modules.map((module) => module.id);
+  async courseModulesChanged(tx: EnrollmentTx, emit: Emit, course: CourseSnapshot): Promise<void> {
     const writes = new EnrollmentWrites(tx);
     const now = new Date();
-    for (const enrollment of await writes.activeWithCompletions(changed.courseId)) {
-      const progress = computeProgress(enrollment.completedModuleIds, moduleIds);
+    for (const enrollment of await writes.activeWithCompletions(course.courseId)) {
+      const progress = computeProgress(enrollment.completedModuleIds, course.moduleIds);
       if (progress === enrollment.row.progress) continue;
       const updated = await writes.update(enrollment.row.id, { progress, ...statusForProgress(progress, null, now) });
       emitProgress(emit, enrollment.row, updated);
@@ -232,7 +245,7 @@ export class EnrollmentService {
         continue;
       }
       const enrollment = existing
-        ? await this.reactivate(writes, existing, course)
+        ? await this.reactivate(writes, existing, course, null)
         : await writes.create(order.userId, course.id);
       await writes.countSeatIfTracked(course.id);
       emit(enrollmentCreated, enrollment.id, { ...enrollmentFacts(enrollment), orderId: order.orderId });
@@ -255,6 +268,32 @@ export class EnrollmentService {
       const cancelled = (await writes.byId(item.enrollmentId)) as EnrollmentRow;
       emit(enrollmentCancelled, cancelled.id, { ...enrollmentFacts(cancelled), orderId: refund.orderId });
     }
+  }
+
+  /**
+   * Commerce's word on a subscription (subscription.* events, in the
+   * consumer's transaction): TRIALING and ACTIVE open paid courses; once it is
+   * CANCELED the ACTIVE enrollments it granted end and free their seats
+   * (completed ones stay completed). PAST_DUE opens nothing new and ends nothing yet.
+   */
+  async applySubscription(
+    tx: EnrollmentTx,
+    emit: Emit,
+    subscription: { subscriptionId: string; userId: string; status: string },
+  ): Promise<void> {
+    const writes = new EnrollmentWrites(tx);
+    await writes.keepSubscription(subscription.subscriptionId, subscription.userId, subscription.status);
+    if (subscription.status !== "CANCELED") return;
+    for (const enrollment of await writes.grantedBy(subscription.subscriptionId)) {
+      if (!(await writes.cancel(enrollment.id))) continue;
+      await writes.releaseSeat(enrollment.courseId);
+      const cancelled = (await writes.byId(enrollment.id)) as EnrollmentRow;
+      emit(enrollmentCancelled, cancelled.id, enrollmentFacts(cancelled));
+    }
+    this.logger.info(
+      { subscriptionId: subscription.subscriptionId, status: subscription.status },
+      "subscription applied",
+    );
   }
 
   /** The learner or an admin; an ACTIVE enrollment only, and cancelling twice is a no-op. */

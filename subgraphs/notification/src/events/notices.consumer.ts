@@ -16,8 +16,11 @@ import {
   on,
   orderPaid,
   orderPaymentFailed,
+  invoiceIssued,
   refundSucceeded,
   submissionCreated,
+  subscriptionPastDue,
+  subscriptionRenewed,
   submissionGraded,
   userPasswordChanged,
   userProfileUpdated,
@@ -201,6 +204,40 @@ export function noticeHandlers(
           amount: formatMoney(event.data.total),
           reason: event.data.failureCode,
         },
+      }),
+    ),
+    on<Tx, typeof subscriptionRenewed.data>(subscriptionRenewed, (event, tx) =>
+      notifier.notify(tx, {
+        userId: event.data.userId,
+        kind: NotificationKind.SUBSCRIPTION_RENEWED,
+        sourceId: event.data.invoiceId,
+        facts: {
+          plan: event.data.planName,
+          amount: formatMoney(event.data.amountPaid),
+          periodEnd: event.data.currentPeriodEnd.slice(0, 10),
+        },
+      }),
+    ),
+    on<Tx, typeof subscriptionPastDue.data>(subscriptionPastDue, (event, tx) =>
+      notifier.notify(tx, {
+        userId: event.data.userId,
+        kind: NotificationKind.SUBSCRIPTION_PAST_DUE,
+        // each failed attempt is told
+        sourceId: `${event.data.invoiceId}:${event.data.attempt}`,
+        facts: {
+          plan: event.data.planName,
+          amount: formatMoney(event.data.amountDue),
+          reason: event.data.failureCode,
+          nextAttemptAt: event.data.nextAttemptAt.slice(0, 10),
+        },
+      }),
+    ),
+    on<Tx, typeof invoiceIssued.data>(invoiceIssued, (event, tx) =>
+      notifier.notify(tx, {
+        userId: event.data.userId,
+        kind: NotificationKind.INVOICE_ISSUED,
+        sourceId: event.data.invoiceId,
+        facts: { number: event.data.number, amount: formatMoney(event.data.total), status: event.data.status },
       }),
     ),
     on<Tx, typeof refundSucceeded.data>(refundSucceeded, (event, tx) =>

@@ -15,6 +15,9 @@ export enum NotificationKind {
   ORDER_PAID = "ORDER_PAID",
   PAYMENT_FAILED = "PAYMENT_FAILED",
   REFUND_ISSUED = "REFUND_ISSUED",
+  SUBSCRIPTION_RENEWED = "SUBSCRIPTION_RENEWED",
+  SUBSCRIPTION_PAST_DUE = "SUBSCRIPTION_PAST_DUE",
+  INVOICE_ISSUED = "INVOICE_ISSUED",
   ASSIGNMENT_DUE_SOON = "ASSIGNMENT_DUE_SOON",
   SECURITY = "SECURITY",
 }
@@ -133,6 +136,36 @@ export const KINDS: Record<NotificationKind, KindSpec> = {
       title: `Your refund of ${f.amount} was issued`,
       body: `We refunded ${f.amount}. It may take a few days to show on your statement.`,
       link: `/orders/${f.orderId}`,
+    }),
+  },
+  SUBSCRIPTION_RENEWED: {
+    defaults: { inApp: true, email: true },
+    emailLocked: false,
+    trigger: "commerce: subscription.renewed",
+    text: (f) => ({
+      title: `Your ${s(f.plan, "subscription")} was renewed`,
+      body: `We charged ${f.amount}. Your ${s(f.plan, "subscription")} now runs until ${f.periodEnd}.`,
+      link: "/account/subscription",
+    }),
+  },
+  SUBSCRIPTION_PAST_DUE: {
+    defaults: { inApp: true, email: true },
+    emailLocked: false,
+    trigger: "commerce: subscription.past_due",
+    text: (f) => ({
+      title: `We could not renew your ${s(f.plan, "subscription")}`,
+      body: `The payment of ${f.amount} did not go through (${f.reason}). We will try again on ${f.nextAttemptAt}; update your payment method to keep access.`,
+      link: "/account/subscription",
+    }),
+  },
+  INVOICE_ISSUED: {
+    defaults: { inApp: true, email: false },
+    emailLocked: false,
+    trigger: "commerce: invoice.issued",
+    text: (f) => ({
+      title: `Invoice ${f.number}`,
+      body: `Invoice ${f.number} for ${f.amount} is ${f.status === "PAID" ? "paid" : "issued"}. You can download it as a PDF from your invoices.`,
+      link: "/account/invoices",
     }),
   },
   ASSIGNMENT_DUE_SOON: {

@@ -21,6 +21,9 @@ describe("kinds", () => {
       "ORDER_PAID",
       "PAYMENT_FAILED",
       "REFUND_ISSUED",
+      "SUBSCRIPTION_RENEWED",
+      "SUBSCRIPTION_PAST_DUE",
+      "INVOICE_ISSUED",
       "ASSIGNMENT_DUE_SOON",
       "SECURITY",
     ]) {
