@@ -26,6 +26,14 @@ const routerSettings = z.object({
   MAX_QUERY_ALIASES: positiveInt(30),
   MAX_QUERY_COST: positiveInt(5000),
   MAX_BODY_BYTES: positiveInt(100_000),
+  /** First-party automatic persisted queries, kept in the SharedStore (shared by every replica). */
+  APQ_TTL_SECONDS: positiveInt(24 * 3600),
+  /** Larger documents run but are not stored for APQ. */
+  APQ_MAX_DOCUMENT_BYTES: positiveInt(20_000),
+  /** First-party traffic runs only the operations of the first-party manifest(s), by hash (docs/partners.md). */
+  SAFELIST_ONLY: booleanFlag(false),
+  /** More manifests (comma-separated paths) besides schema/persisted-query-manifest.json, e.g. the web app's. */
+  SAFELIST_MANIFESTS: z.string().optional(),
   /** Sent as `Link: <…>; rel="deprecation"` with every response that uses something deprecated. */
   DEPRECATION_DOCS_URL: url.optional(),
   /** Days the per-client counts of deprecated fields are kept. */

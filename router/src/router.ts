@@ -7,27 +7,34 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import { AccessTokenRevocation } from "@campus/auth";
+import { AccessTokenRevocation, PartnerDirectory } from "@campus/auth";
 import { createErrorFormatter } from "@campus/errors";
 import { introspectionDisabled, serveGraphQL, storableTextPlugin } from "@campus/http";
 import type { SharedStore } from "@campus/kv";
 import { createLogger, type Logger } from "@campus/logging";
 import { loadSupergraph } from "@campus/subgraph";
+import { SharedStoreApqCache } from "./apq-cache";
 import { TokenVerifier } from "./authentication";
 import { developerToolsEnabled, subgraphUrl, type RouterConfig } from "./config";
 import { explorerRoutes } from "./explorer";
+import { PartnerAuthentication } from "./partner-authentication";
 import { authorizationPlugin, rootPermissionsOf, type RouterContext } from "./plugins/authorization";
 import { cacheControlPlugin } from "./plugins/cache-control";
 import { cacheHintsOf } from "./plugins/cache-policy";
 import { DeprecatedUsageCounter } from "./plugins/deprecated-usage";
 import { deprecationPlugin } from "./plugins/deprecation";
+import { firstPartySafelistPlugin, loadFirstPartyManifests } from "./plugins/first-party-safelist";
 import { graphqlOverHttpPlugin } from "./plugins/graphql-over-http";
+import { partnerManifestPlugin } from "./plugins/partner-manifest";
+import { partnerSafelistPlugin } from "./plugins/partner-safelist";
 import { queryLimitsPlugin } from "./plugins/query-limits";
 import { rateLimitPlugin } from "./plugins/rate-limit";
 import { retryAfterPlugin } from "./plugins/retry-after";
 import { SubgraphSource } from "./subgraph-source";
 
 export const SUPERGRAPH_PATH = path.resolve(__dirname, "../../schema/supergraph.graphql");
+/** The first-party manifest `pnpm safelist:manifest` builds from schema/operations. */
+export const FIRST_PARTY_MANIFEST_PATH = path.resolve(__dirname, "../../schema/persisted-query-manifest.json");
 
 export interface RouterOptions {
   store: SharedStore;
@@ -68,6 +75,8 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
     },
     new AccessTokenRevocation(options.store),
   );
+  const directory = new PartnerDirectory(options.store);
+  const partnerKeys = new PartnerAuthentication(directory);
 
   // Apollo Server runs every plugin's didResolveOperation at once, so the checks (who may
   // call: RBAC; how often: rate limit; how much: cost) each decide alone: a refused call
@@ -78,7 +87,17 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
       : ApolloServerPluginLandingPageDisabled(),
     graphqlOverHttpPlugin(),
     retryAfterPlugin(),
+    // which document runs: a partner's listed one, or (SAFELIST_ONLY) a first-party listed one
+    partnerSafelistPlugin(directory, logger),
+    ...(config.SAFELIST_ONLY
+      ? [
+          firstPartySafelistPlugin(
+            loadFirstPartyManifests([FIRST_PARTY_MANIFEST_PATH, ...(config.SAFELIST_MANIFESTS?.split(",") ?? [])]),
+          ),
+        ]
+      : []),
     storableTextPlugin(),
+    partnerManifestPlugin(directory, permissions),
     // ours computes the policy from the subgraphs' hints (Apollo's sees no field behind a gateway)
     ApolloServerPluginCacheControlDisabled(),
     cacheControlPlugin(cacheHints, logger),
@@ -119,6 +138,10 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
     gateway,
     // Refused by our own rule when off, whose message names GRAPHQL_INTROSPECTION.
     introspection: true,
+    persistedQueries: {
+      cache: new SharedStoreApqCache(options.store, { maxDocumentBytes: config.APQ_MAX_DOCUMENT_BYTES }),
+      ttl: config.APQ_TTL_SECONDS,
+    },
     validationRules: tools.introspection ? [] : [introspectionDisabled],
     // With introspection off, "Did you mean …?" hints would spell out the schema instead.
     hideSchemaDetailsFromClientErrors: !tools.introspection,
@@ -143,9 +166,10 @@ export async function createRouter(config: RouterConfig & { INTERNAL_AUTH_SECRET
           "/health": async () => ({ status: 200, body: { status: "ok" } }),
           ...(tools.sandbox ? explorerRoutes() : {}),
         },
-        context: async (req) => ({
-          viewer: await verifier.viewerFor(req.headers.authorization, req.socket.remoteAddress ?? "unknown"),
-        }),
+        context: (req) =>
+          partnerKeys.callerFor(req, () =>
+            verifier.viewerFor(req.headers.authorization, req.socket.remoteAddress ?? "unknown"),
+          ),
       });
       logger.info(
         {

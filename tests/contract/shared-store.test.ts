@@ -119,6 +119,16 @@ describe.each(implementations)("SharedStore contract: %s", (_name, create) => {
     expect(never).toMatchObject({ allowed: false, retryAfterMs: 1000 });
   });
 
+  it("adds to a hash's counters atomically, concurrent writers included, and reads them back", async () => {
+    const counters = key();
+    expect(await store.fields(counters)).toEqual({});
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.incrementFields(counters, { requests: 1, errors: i % 2 }, 60_000)),
+    );
+    await store.incrementFields(counters, { other: 5 }, 60_000);
+    expect(await store.fields(counters)).toEqual({ requests: 20, errors: 10, other: 5 });
+  });
+
   it("answers ping", async () => {
     expect(await store.ping()).toBe(true);
   });

@@ -65,7 +65,7 @@ describe.each(backends().map((backend) => [backend.name, backend] as const))(
       expect(response.body?.data.courses.edges.map((edge: any) => edge.node.id)).toContain(courseId);
       // courses 60 s, Course 300 s, enrollmentCount 60 s
       expect(response.headers.get("cache-control")).toBe("public, max-age=60");
-      expect(response.headers.get("vary")).toBe("Accept, Authorization");
+      expect(response.headers.get("vary")).toBe("Accept, Authorization, X-Api-Key");
       expect(response.headers.get("etag")).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
 
       const categories = await get(campus.routerUrl, "{ categories { id name } }");

@@ -1,6 +1,6 @@
-import { allow, and, deny, or, rule } from "graphql-shield";
+import { and, deny, or, rule } from "graphql-shield";
 import { forbidden, unauthenticated } from "@campus/errors";
-import { viewerIsAdmin, type Viewer, type Role } from "./viewer";
+import { viewerIsAdmin, type PartnerScope, type Viewer, type Role } from "./viewer";
 
 /** Every shielded context carries the viewer; nothing else is assumed. */
 export interface ViewerContext {
@@ -28,4 +28,28 @@ export const isSelfOrAdmin = rule({ cache: "strict" })((parent: { id: string }, 
 export const isAdmin = hasAnyRole("ADMIN");
 export const isInstructor = hasAnyRole("INSTRUCTOR", "ADMIN");
 
-export { allow, and, deny, or, rule };
+/**
+ * Open to people, signed in or not; a partner key is refused. Partners get
+ * nothing by default: a root field is theirs only through `openTo(scope)`.
+ * (graphql-shield's own `allow` would let a partner key through.)
+ */
+export const anyone = rule("anyone", { cache: "contextual" })((_parent, _args, ctx: ViewerContext) =>
+  ctx.viewer.partner ? forbidden("This field is not open to partner keys") : true,
+);
+
+const openToRules = new Map<PartnerScope, ReturnType<ReturnType<typeof rule>>>();
+
+/** Open to people, and to partner keys that hold `scope` (one rule object per scope, as shield wants). */
+export function openTo(scope: PartnerScope) {
+  let found = openToRules.get(scope);
+  if (!found) {
+    found = rule(`openTo:${scope}`, { cache: "contextual" })((_parent, _args, ctx: ViewerContext) => {
+      const { partner } = ctx.viewer;
+      return !partner || partner.scopes.includes(scope) ? true : forbidden(`This partner key lacks the ${scope} scope`);
+    });
+    openToRules.set(scope, found);
+  }
+  return found;
+}
+
+export { and, deny, or, rule };

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { SharedStore, SlidingWindowOptions, SlidingWindowResult } from "./shared-store";
 
 interface Entry {
-  value: string | Set<string> | number[];
+  value: string | Set<string> | number[] | Map<string, number>;
   expiresAt: number;
 }
 
@@ -17,7 +17,8 @@ export interface MemoryStoreOptions {
    * survive a restart of the embedded runtime, as its data does. Written at
    * most every `persistEveryMs` after a change and on close; a kill -9 loses
    * at most that last interval. Rate-limit windows are not kept: they only
-   * matter for a minute.
+   * matter for a minute, and counters (incrementFields) are folded into a
+   * database by their reader.
    */
   persistFile?: string;
   persistEveryMs?: number;
@@ -79,7 +80,7 @@ export class MemoryStore implements SharedStore {
     const now = this.clock();
     const entries: Snapshot["entries"] = [];
     for (const [key, entry] of this.entries) {
-      if (entry.expiresAt <= now || Array.isArray(entry.value)) continue;
+      if (entry.expiresAt <= now || Array.isArray(entry.value) || entry.value instanceof Map) continue;
       const expiresAt = Number.isFinite(entry.expiresAt) ? entry.expiresAt : null;
       if (entry.value instanceof Set) entries.push([key, [...entry.value], "set", expiresAt]);
       else entries.push([key, entry.value, "string", expiresAt]);
@@ -134,7 +135,7 @@ export class MemoryStore implements SharedStore {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
     }
-    if (!Array.isArray(value)) this.changed();
+    if (!Array.isArray(value) && !(value instanceof Map)) this.changed();
   }
 
   private readString(key: string): string | null {
@@ -186,6 +187,18 @@ export class MemoryStore implements SharedStore {
   async removeFromSet(key: string, member: string) {
     const value = this.read(key)?.value;
     if (value instanceof Set && value.delete(member)) this.changed();
+  }
+
+  async incrementFields(key: string, increments: Record<string, number>, ttlMs: number) {
+    const existing = this.read(key)?.value;
+    const counters = existing instanceof Map ? existing : new Map<string, number>();
+    for (const [field, by] of Object.entries(increments)) counters.set(field, (counters.get(field) ?? 0) + by);
+    this.write(key, counters, ttlMs);
+  }
+
+  async fields(key: string) {
+    const value = this.read(key)?.value;
+    return value instanceof Map ? Object.fromEntries(value) : {};
   }
 
   async slidingWindow(key: string, opts: SlidingWindowOptions): Promise<SlidingWindowResult> {

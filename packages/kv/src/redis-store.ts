@@ -123,6 +123,17 @@ export class RedisStore implements SharedStore {
     await this.redis.srem(this.k(key), member);
   }
 
+  async incrementFields(key: string, increments: Record<string, number>, ttlMs: number) {
+    const multi = this.redis.multi();
+    for (const [field, by] of Object.entries(increments)) multi.hincrby(this.k(key), field, by);
+    await multi.pexpire(this.k(key), ttlMs).exec();
+  }
+
+  async fields(key: string) {
+    const raw = await this.redis.hgetall(this.k(key));
+    return Object.fromEntries(Object.entries(raw).map(([field, value]) => [field, Number(value)]));
+  }
+
   async slidingWindow(key: string, opts: SlidingWindowOptions): Promise<SlidingWindowResult> {
     const now = opts.now ?? Date.now();
     const redis = this.redis as Redis & {

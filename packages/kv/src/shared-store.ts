@@ -24,6 +24,13 @@ export interface SharedStore {
    * `retryAfterMs` tells when the oldest counted event leaves the window.
    */
   slidingWindow(key: string, opts: SlidingWindowOptions): Promise<SlidingWindowResult>;
+  /**
+   * Adds to numeric fields of a hash in one atomic step (Redis HINCRBY), and
+   * sets the hash's TTL. Counters many writers share (partner usage per day).
+   */
+  incrementFields(key: string, increments: Record<string, number>, ttlMs: number): Promise<void>;
+  /** Every field of such a hash ({} when absent). */
+  fields(key: string): Promise<Record<string, number>>;
   /** True when the store answers (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -61,7 +61,19 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin: () => ({ ...requestContext.getStore() }),
     redact: {
-      paths: ["password", "*.password", "refreshToken", "*.refreshToken", "authorization", "*.authorization"],
+      paths: [
+        "password",
+        "*.password",
+        "refreshToken",
+        "*.refreshToken",
+        "authorization",
+        "*.authorization",
+        // partner keys: the header, and createPartner/rotatePartnerKey's answer
+        '["x-api-key"]',
+        '*["x-api-key"]',
+        "apiKey",
+        "*.apiKey",
+      ],
       censor: "[redacted]",
     },
   };

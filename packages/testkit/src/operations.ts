@@ -26,7 +26,10 @@ function operationsOf(area: string): Map<string, string> {
 }
 
 /** The text of one named operation of schema/operations/<area>.graphql, as written there. */
-export function operation(area: "mvp" | "commerce" | "learning" | "discovery" | "engagement", name: string): string {
+export function operation(
+  area: "mvp" | "commerce" | "learning" | "discovery" | "engagement" | "partners",
+  name: string,
+): string {
   const text = operationsOf(area).get(name);
   if (!text) throw new Error(`schema/operations/${area}.graphql has no operation named ${name}`);
   return text;

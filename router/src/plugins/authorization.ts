@@ -1,12 +1,14 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { valueFromASTUntyped } from "graphql";
-import type { Viewer } from "@campus/auth";
+import type { PartnerRecord, Viewer } from "@campus/auth";
 import type { SubgraphDefinition } from "@campus/subgraph";
 import { forbidden } from "@campus/errors";
 import { fragmentsOf, rootFields } from "../operation";
 
 export interface RouterContext {
   viewer: Viewer;
+  /** A partner key's record (partner-authentication.ts); its viewer carries the scopes. */
+  partner?: PartnerRecord;
 }
 
 interface EvaluableRule {
@@ -42,6 +44,23 @@ export function rootPermissionsOf(subgraphs: Pick<SubgraphDefinition, "name" | "
   return table;
 }
 
+/** One root field's rule for a caller: true, or the error it refuses with (a field not listed is FORBIDDEN). */
+export async function evaluateRootRule(
+  rootPermissions: RootPermissions,
+  type: "Query" | "Mutation",
+  name: string,
+  args: Record<string, unknown>,
+  context: { viewer: Viewer },
+): Promise<true | Error> {
+  const rule = rootPermissions[type][name];
+  if (!rule) return forbidden(`${type}.${name} is not available`);
+  // shield keeps per-request rule results here
+  const ctx = { ...context, _shield: { cache: {} } };
+  const verdict = await rule.resolve(undefined, args, ctx, undefined, SHIELD_OPTIONS);
+  if (verdict instanceof Error) return verdict;
+  return verdict === true ? true : forbidden();
+}
+
 /**
  * RBAC before any subgraph is called. Apollo Gateway never runs field
  * resolvers, so graphql-shield cannot wrap them here; instead the same rule
@@ -58,22 +77,17 @@ export function authorizationPlugin(rootPermissions: RootPermissions): ApolloSer
           const type =
             operation.operation === "mutation" ? "Mutation" : operation.operation === "query" ? "Query" : undefined;
           if (!type) throw forbidden("Subscriptions are not served");
-          // shield keeps per-request rule results here
-          const ctx = { ...contextValue, _shield: { cache: {} } };
           for (const field of rootFields(operation, fragmentsOf(document))) {
             const name = field.name.value;
             if (name === "__typename" || name === "__schema" || name === "__type") continue;
-            const rule = rootPermissions[type][name];
-            if (!rule) throw forbidden(`${type}.${name} is not available`);
             const args = Object.fromEntries(
               (field.arguments ?? []).map((arg) => [
                 arg.name.value,
                 valueFromASTUntyped(arg.value, request.variables ?? {}),
               ]),
             );
-            const verdict = await rule.resolve(undefined, args, ctx, undefined, SHIELD_OPTIONS);
-            if (verdict instanceof Error) throw verdict;
-            if (verdict !== true) throw forbidden();
+            const verdict = await evaluateRootRule(rootPermissions, type, name, args, contextValue);
+            if (verdict !== true) throw verdict;
           }
         },
       };

@@ -28,16 +28,17 @@ export function cacheControlPlugin(hints: CacheHints, logger: Logger): ApolloSer
                   method: request.http?.method ?? "POST",
                   operation: operation.operation,
                   hasErrors: Boolean(single.errors?.length),
-                  signedIn: Boolean(contextValue.viewer?.userId),
+                  // a partner key is a credential too: its answers never go to another caller
+                  signedIn: Boolean(contextValue.viewer?.userId || contextValue.viewer?.partner),
                   policy: () => cachePolicyOf(schema, operation, fragmentsOf(document), hints),
                 })
               : UNCACHEABLE;
           response.http.headers.set("cache-control", header);
           if (header === UNCACHEABLE) return;
-          // a shared cache keeps the anonymous answer apart from a signed-in caller's, and
+          // a shared cache keeps the anonymous answer apart from a signed-in caller's (or a partner key's), and
           // application/json apart from application/graphql-response+json (Apollo picks by Accept)
           const vary = (response.http.headers.get("vary") ?? "").split(",").map((name) => name.trim());
-          for (const name of ["Accept", "Authorization"]) {
+          for (const name of ["Accept", "Authorization", "X-Api-Key"]) {
             if (!vary.some((present) => present.toLowerCase() === name.toLowerCase())) vary.push(name);
           }
           response.http.headers.set("vary", vary.filter(Boolean).join(", "));

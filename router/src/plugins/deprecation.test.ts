@@ -34,7 +34,7 @@ describe("deprecated uses of an operation", () => {
 
 describe("the client of a request", () => {
   it("is the partner when the viewer carries one, else the name the client gives, else unknown", () => {
-    expect(clientOf({ userId: null, roles: [], partnerId: "p-1" }, "web")).toBe("partner:p-1");
+    expect(clientOf({ partner: { id: "p-1", scopes: [] } }, "web")).toBe("partner:p-1");
     expect(clientOf({ userId: "u", roles: [] }, " campus-web ")).toBe("campus-web");
     expect(clientOf(undefined, undefined)).toBe("unknown");
     expect(clientOf({}, "x".repeat(101))).toBe("unknown");

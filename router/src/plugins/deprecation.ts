@@ -17,6 +17,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
+import type { Viewer } from "@campus/auth";
 import type { Logger } from "@campus/logging";
 import { fragmentsOf } from "../operation";
 import type { RouterContext } from "./authorization";
@@ -161,9 +162,9 @@ const CLIENT_NAME = /^[\x21-\x7e][\x20-\x7e]{0,99}$/;
  * one), else the name the client gives itself in `apollographql-client-name`
  * (Apollo Client sends it), else "unknown".
  */
-export function clientOf(viewer: unknown, clientName: string | undefined): string {
-  const partnerId = (viewer as { partnerId?: unknown } | undefined)?.partnerId;
-  if (typeof partnerId === "string" && partnerId) return `partner:${partnerId}`;
+export function clientOf(viewer: Partial<Viewer> | undefined, clientName: string | undefined): string {
+  const partnerId = viewer?.partner?.id;
+  if (partnerId) return `partner:${partnerId}`;
   const name = clientName?.trim();
   return name && CLIENT_NAME.test(name) ? name : "unknown";
 }

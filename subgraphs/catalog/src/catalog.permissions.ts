@@ -1,4 +1,4 @@
-import { allow, isAdmin, isInstructor, rule, type ViewerContext } from "@campus/auth";
+import { isAdmin, isInstructor, openTo, rule, type ViewerContext } from "@campus/auth";
 import { forbidden } from "@campus/errors";
 import type { SubgraphPermissions } from "@campus/subgraph";
 import type { CourseRow } from "./data/catalog.prisma";
@@ -21,11 +21,11 @@ const mayReadDraftContent = rule({ cache: "no_cache" })((course: CourseRow, _arg
  */
 export const catalogPermissions: SubgraphPermissions = {
   Query: {
-    // public: browsing the catalog
-    courses: allow,
-    course: allow,
-    courseBySlug: allow,
-    categories: allow,
+    // public: browsing the catalog (partner keys with CATALOG_READ)
+    courses: openTo("CATALOG_READ"),
+    course: openTo("CATALOG_READ"),
+    courseBySlug: openTo("CATALOG_READ"),
+    categories: openTo("CATALOG_READ"),
   },
   Mutation: {
     // instructors (resource ownership is checked by CourseService)

@@ -1,4 +1,4 @@
-import { allow, isAdmin, isAuthenticated, isSelfOrAdmin } from "@campus/auth";
+import { anyone, isAdmin, isAuthenticated, isSelfOrAdmin } from "@campus/auth";
 import type { SubgraphPermissions } from "@campus/subgraph";
 
 /**
@@ -8,17 +8,17 @@ import type { SubgraphPermissions } from "@campus/subgraph";
  */
 export const commercePermissions: SubgraphPermissions = {
   Query: {
-    cart: allow,
+    cart: anyone,
     order: isAuthenticated,
     orders: isAuthenticated,
     adminOrders: isAdmin,
-    plans: allow,
+    plans: anyone,
     subscription: isAuthenticated,
     invoices: isAuthenticated,
   },
   Mutation: {
-    addToCart: allow,
-    removeFromCart: allow,
+    addToCart: anyone,
+    removeFromCart: anyone,
     mergeCart: isAuthenticated,
     checkout: isAuthenticated,
     requestRefund: isAuthenticated,

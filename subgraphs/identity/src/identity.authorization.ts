@@ -6,8 +6,17 @@ import {
   expectThat,
   operation,
   unique,
+  type MatrixHelpers,
   type SubgraphAuthorization,
 } from "@campus/testkit";
+
+/** A partner created by the admin for a case that changes it. */
+async function freshPartner(h: MatrixHelpers): Promise<string> {
+  const { createPartner } = await h.call("admin", operation("partners", "CreatePartner"), {
+    input: { name: unique("Matrix partner"), contactEmail: "matrix@example.com", scopes: ["CATALOG_READ"] },
+  });
+  return createPartner.partner.id;
+}
 
 /**
  * What every role must get from identity's root fields and its personal-field
@@ -126,6 +135,49 @@ export const authorization: SubgraphAuthorization = {
       query: `mutation($userId: ID!) { disableUser(userId: $userId) { id status } }`,
       prepare: async (_role, h) => ({ variables: { userId: (await h.freshUser("learner"))!.id } }),
       check: (data) => expectThat(data.disableUser.status === "DISABLED", "not disabled"),
+    },
+    "Query.partners": {
+      allowed: ADMIN_ONLY,
+      query: operation("partners", "Partners"),
+      prepare: async (_role, h) => {
+        await freshPartner(h);
+        return {};
+      },
+      check: (data) => expectThat(data.partners.length >= 1, "partners not listed"),
+    },
+    "Mutation.createPartner": {
+      allowed: ADMIN_ONLY,
+      query: operation("partners", "CreatePartner"),
+      prepare: async () => ({
+        variables: {
+          input: { name: unique("Partner"), contactEmail: "p@example.com", scopes: ["CATALOG_READ", "SEARCH_READ"] },
+        },
+      }),
+      check: (data) => expectThat(data.createPartner.apiKey.startsWith("cmp_live_"), "no key handed out"),
+    },
+    "Mutation.rotatePartnerKey": {
+      allowed: ADMIN_ONLY,
+      query: operation("partners", "RotatePartnerKey"),
+      prepare: async (_role, h) => ({ variables: { partnerId: await freshPartner(h) } }),
+      check: (data) =>
+        expectThat(data.rotatePartnerKey.apiKey.startsWith(data.rotatePartnerKey.partner.keyPrefix), "not the new key"),
+    },
+    "Mutation.suspendPartner": {
+      allowed: ADMIN_ONLY,
+      query: operation("partners", "SuspendPartner"),
+      prepare: async (_role, h) => ({ variables: { partnerId: await freshPartner(h) } }),
+      check: (data) => expectThat(data.suspendPartner.status === "SUSPENDED", "not suspended"),
+    },
+    "Mutation.publishPartnerOperations": {
+      allowed: ADMIN_ONLY,
+      query: operation("partners", "PublishPartnerOperations"),
+      prepare: async (_role, h) => ({
+        variables: {
+          partnerId: await freshPartner(h),
+          manifest: JSON.stringify({ format: "apollo-persisted-query-manifest", version: 1, operations: [] }),
+        },
+      }),
+      check: (data) => expectThat(data.publishPartnerOperations.partner.operationCount === 0, "list not replaced"),
     },
   },
   resources: {

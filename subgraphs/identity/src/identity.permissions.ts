@@ -1,4 +1,4 @@
-import { allow, isAdmin, isAuthenticated, rule, viewerIsAdmin } from "@campus/auth";
+import { anyone, isAdmin, isAuthenticated, rule, viewerIsAdmin } from "@campus/auth";
 import { forbidden, unauthenticated } from "@campus/errors";
 import type { SubgraphPermissions } from "@campus/subgraph";
 import type { IdentityContext } from "./graphql/account.resolver";
@@ -20,12 +20,13 @@ export const identityPermissions: SubgraphPermissions = {
     // admin
     users: isAdmin,
     user: isAdmin,
+    partners: isAdmin,
   },
   Mutation: {
     // public: getting a session
-    register: allow,
-    login: allow,
-    refreshTokens: allow,
+    register: anyone,
+    login: anyone,
+    refreshTokens: anyone,
     // signed in
     logout: isAuthenticated,
     changePassword: isAuthenticated,
@@ -35,6 +36,10 @@ export const identityPermissions: SubgraphPermissions = {
     grantRole: isAdmin,
     revokeRole: isAdmin,
     disableUser: isAdmin,
+    createPartner: isAdmin,
+    rotatePartnerKey: isAdmin,
+    suspendPartner: isAdmin,
+    publishPartnerOperations: isAdmin,
   },
   User: { email: isSelfOrAdmin, status: isSelfOrAdmin },
 };

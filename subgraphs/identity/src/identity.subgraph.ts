@@ -1,13 +1,17 @@
 import path from "node:path";
-import { AccessTokenRevocation } from "@campus/auth";
+import { AccessTokenRevocation, PartnerDirectory } from "@campus/auth";
 import { configError, positiveInt, z } from "@campus/config";
 import { defineSubgraph, type SubgraphContext } from "@campus/subgraph";
 import { PrismaClient } from "./data/identity.prisma";
+import { PartnerRepository } from "./data/partner.repository";
 import { UserRepository } from "./data/user.repository";
 import { AccountResolver, ViewerResolver } from "./graphql/account.resolver";
+import { PartnerResolver } from "./graphql/partner.resolver";
 import { identityPermissions } from "./identity.permissions";
 import { AccessTokenIssuer } from "./service/access-token.issuer";
 import { AccountService } from "./service/account.service";
+import { PartnerService } from "./service/partner.service";
+import { PartnerSync } from "./service/partner.sync";
 import { RefreshSessions } from "./service/refresh-session.repository";
 import { loadSigningKeys } from "./service/signing-keys";
 
@@ -43,7 +47,7 @@ const signingKeys = z
     }
   });
 
-/** Users, roles, register/login, refresh sessions with rotation and reuse detection, revocation, JWT signing and the JWKS. */
+/** Users, roles, partners (API keys, scopes, safelists, usage), register/login, refresh sessions with rotation and reuse detection, revocation, JWT signing and the JWKS. */
 export const subgraph = defineSubgraph({
   name: "identity",
   settings: {
@@ -63,10 +67,18 @@ export const subgraph = defineSubgraph({
     ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
     LOGIN_MAX_FAILURES: positiveInt(5),
     LOGIN_FAILURE_WINDOW_SECONDS: positiveInt(900),
+    /** How long a partner's rotated-out key keeps working (docs/partners.md). */
+    PARTNER_KEY_GRACE_SECONDS: positiveInt(24 * 3600),
+    PARTNER_DEFAULT_REQUESTS_PER_MINUTE: positiveInt(600),
+    /** A safelist upload's limits; keep the bytes under the router's MAX_BODY_BYTES. */
+    PARTNER_MANIFEST_MAX_BYTES: positiveInt(90_000),
+    PARTNER_MANIFEST_MAX_OPERATIONS: positiveInt(200),
+    /** How often partner records are republished and the router's usage counters folded in. */
+    PARTNER_SYNC_INTERVAL_SECONDS: positiveInt(60),
   },
   requiredInProduction: ["JWT_SIGNING_KEYS"],
   prisma: (adapter) => new PrismaClient({ adapter }),
-  graphql: { resolvers: [AccountResolver, ViewerResolver], federation: ["@key", "@shareable"] },
+  graphql: { resolvers: [AccountResolver, ViewerResolver, PartnerResolver], federation: ["@key", "@shareable"] },
   permissions: identityPermissions,
 
   async wire({ config, prisma, store, logger, work, dataDir }) {
@@ -94,10 +106,27 @@ export const subgraph = defineSubgraph({
       logger,
     );
     await accounts.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+    const partnerRows = new PartnerRepository(prisma);
+    const directory = new PartnerDirectory(store);
+    const partners = new PartnerService(partnerRows, work, directory, {
+      keyGraceMs: config.PARTNER_KEY_GRACE_SECONDS * 1000,
+      defaultRequestsPerMinute: config.PARTNER_DEFAULT_REQUESTS_PER_MINUTE,
+      manifest: { maxBytes: config.PARTNER_MANIFEST_MAX_BYTES, maxOperations: config.PARTNER_MANIFEST_MAX_OPERATIONS },
+    });
+    const partnerSync = new PartnerSync(
+      partnerRows,
+      partners,
+      directory,
+      config.PARTNER_SYNC_INTERVAL_SECONDS * 1000,
+      logger,
+    );
+    // before serving: the routers find every partner in the store even if it was flushed
+    await partnerSync.run();
     return {
-      resolvers: [new AccountResolver(accounts), new ViewerResolver(users)],
+      resolvers: [new AccountResolver(accounts), new ViewerResolver(users), new PartnerResolver(partners, partnerRows)],
+      background: [partnerSync],
       references: { User: (ref: { id: string }, ctx: SubgraphContext) => users.byId(ctx.loaders, ref.id) },
-      services: { accounts },
+      services: { accounts, partners, partnerSync },
       routes: {
         "/.well-known/jwks.json": async () => ({
           status: 200,
@@ -109,4 +138,4 @@ export const subgraph = defineSubgraph({
   },
 });
 
-export type IdentityServices = { accounts: AccountService };
+export type IdentityServices = { accounts: AccountService; partners: PartnerService; partnerSync: PartnerSync };

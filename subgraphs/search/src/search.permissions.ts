@@ -1,11 +1,11 @@
-import { allow, isAdmin } from "@campus/auth";
+import { isAdmin, openTo } from "@campus/auth";
 import type { SubgraphPermissions } from "@campus/subgraph";
 
-/** Anyone may search (only PUBLISHED courses are ever found); the index's upkeep is for admins. */
+/** Anyone may search (only PUBLISHED courses are ever found), partner keys with SEARCH_READ; the index's upkeep is for admins. */
 export const searchPermissions: SubgraphPermissions = {
   Query: {
-    searchCourses: allow,
-    suggestCourses: allow,
+    searchCourses: openTo("SEARCH_READ"),
+    suggestCourses: openTo("SEARCH_READ"),
     searchIndexStatus: isAdmin,
   },
   Mutation: {
