@@ -7,6 +7,7 @@ import { PartnerRepository } from "./data/partner.repository";
 import { UserRepository } from "./data/user.repository";
 import { AccountResolver, ViewerResolver } from "./graphql/account.resolver";
 import { PartnerResolver } from "./graphql/partner.resolver";
+import { identityCacheHints } from "./identity.cache-hints";
 import { identityPermissions } from "./identity.permissions";
 import { AccessTokenIssuer } from "./service/access-token.issuer";
 import { AccountService } from "./service/account.service";
@@ -80,6 +81,7 @@ export const subgraph = defineSubgraph({
   prisma: (adapter) => new PrismaClient({ adapter }),
   graphql: { resolvers: [AccountResolver, ViewerResolver, PartnerResolver], federation: ["@key", "@shareable"] },
   permissions: identityPermissions,
+  cacheHints: identityCacheHints,
 
   async wire({ config, prisma, store, logger, work, dataDir }) {
     if (config.ADMIN_EMAIL && !config.ADMIN_PASSWORD)
