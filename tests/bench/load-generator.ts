@@ -7,6 +7,8 @@ import { createRequire } from "node:module";
  */
 export interface LoadJob {
   url: string;
+  /** POST (the default) sends `body`; GET sends none. */
+  method?: "GET" | "POST";
   headers?: Record<string, string>;
   body: string;
   expectBody: string;
@@ -40,9 +42,9 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
     const instance = autocannon(
       {
         url: job.url,
-        method: "POST",
-        headers: { "content-type": "application/json", ...job.headers },
-        body: job.body,
+        method: job.method ?? "POST",
+        headers: job.method === "GET" ? job.headers : { "content-type": "application/json", ...job.headers },
+        ...(job.method === "GET" ? {} : { body: job.body }),
         expectBody: job.expectBody,
         duration: job.seconds,
         connections: job.connections,
