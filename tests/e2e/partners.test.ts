@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { promisify } from "node:util";
 import path from "node:path";
 import { loadConfig } from "@campus/config";
 import { createRouter, routerConfigSchema } from "@campus/router";
@@ -25,6 +28,7 @@ import {
 // the "small client project": its operations and the manifest Apollo's tool generated from them, uploaded as is
 const FIXTURE = path.resolve(__dirname, "../fixtures/partner-client/persisted-query-manifest.json");
 const MANIFEST = readFileSync(FIXTURE, "utf8");
+const print = (line: string) => process.stdout.write(`${line}\n`);
 interface Listed {
   id: string;
   name: string;
@@ -195,6 +199,36 @@ describe.each(backends())("partners (%s)", (backend) => {
     expect(search.errors).toBeUndefined();
     expect(typeof search.data.searchCourses.totalCount).toBe("number");
   });
+
+  it("exports the published manifests for pnpm schema:check (pnpm partners:manifests)", async () => {
+    if (!campus.storageEnv.IDENTITY_DATABASE_URL) {
+      return print("[partners] the embedded PGlite lives in this process: no CLI can read it beside the test");
+    }
+    const { id } = await createPartner(["CATALOG_READ", "SEARCH_READ"]);
+    expect((await publish(id, MANIFEST)).errors).toBeUndefined();
+    const dir = mkdtempSync(path.join(tmpdir(), "campus-manifests-"));
+    const root = path.resolve(__dirname, "../..");
+    const run = (file: string, args: string[]) =>
+      promisify(execFile)(process.execPath, ["-r", "@swc-node/register", file, ...args], {
+        cwd: root,
+        env: { ...process.env, ...campus.storageEnv },
+        timeout: 90_000,
+      });
+    const exported = await run("subgraphs/identity/src/cli/partner-manifests.ts", [dir]);
+    expect(exported.stdout).toMatch(/partner manifests written/);
+    const written = JSON.parse(readFileSync(path.join(dir, `${id}.json`), "utf8"));
+    const ids = (manifest: { operations: { id: string }[] }) => manifest.operations.map((op) => op.id).sort();
+    expect(written.format).toBe("apollo-persisted-query-manifest");
+    expect(ids(written)).toEqual(ids(JSON.parse(MANIFEST)));
+    // the check reads them as the partner's operations
+    const checked = await run("router/src/schema-check/cli.ts", [
+      "--against",
+      "schema/supergraph.graphql",
+      "--manifests",
+      dir,
+    ]);
+    expect(checked.stdout).toContain("schema:check");
+  }, 180_000);
 
   it("refuses a document from a partner key (PERSISTED_QUERY_NOT_ALLOWED) and an unlisted hash (PERSISTED_QUERY_NOT_FOUND)", async () => {
     const { id, apiKey } = await createPartner(["CATALOG_READ"]);
