@@ -3,6 +3,8 @@ import { post, type Backend, type GraphQLResult } from "@campus/testkit";
 
 export interface TestCampus extends Campus {
   backend: Backend["name"];
+  /** What the backend set for this boot (database URLs, and EVENTS_TOPIC_PREFIX, OPENSEARCH_INDEX_PREFIX on those servers). */
+  storageEnv: Record<string, string>;
   /** POSTs to the router like a client app; never throws on GraphQL errors. */
   gql<T = any>(
     query: string,
@@ -42,6 +44,7 @@ export async function startTestCampus(
   return {
     ...campus,
     backend: backend.name,
+    storageEnv: storage.env,
     gql: (query, variables, token, headers = {}) =>
       post(campus.routerUrl, query, variables, { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) }),
     gqlSubgraph: (subgraph, query, variables, headers) =>
