@@ -90,6 +90,7 @@ import { runBenchmark } from "./bench-process";
  *
  * Run: `pnpm bench search`, or node -r @swc-node/register
  * tests/bench/search.bench.ts. BENCH_COURSES (10000), BENCH_CONNECTIONS (10),
+ * BENCH_BACKENDS (all; e.g. `postgres` for the PostgreSQL runs only),
  * BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_SUBGRAPH_REQUESTS
  * (500), BENCH_SUBGRAPH_CONCURRENCY (4) and BENCH_FRESHNESS_ROUNDS (10)
  * override the defaults.
@@ -1146,8 +1147,13 @@ async function main(): Promise<number> {
       `${FRESHNESS_ROUNDS} freshness rounds (BENCH_FRESHNESS_ROUNDS)`,
   );
   const all = support.backends();
+  const postgresConfigured = all.length > 1;
   // With OpenSearch configured, PostgreSQL runs first with its own engine: both engines on the same database, in one run
   if (process.env.OPENSEARCH_URL && all.length > 1) all.splice(1, 0, support.backends({ opensearch: false })[1]!);
+  // BENCH_BACKENDS=postgres: only the backends whose name contains one of the words (a shorter run)
+  const only = process.env.BENCH_BACKENDS?.split(",").filter(Boolean);
+  if (only?.length)
+    all.splice(0, all.length, ...all.filter((backend) => only.some((word) => backend.name.includes(word))));
   const outcomes: Outcome[] = [];
   for (const backend of all) {
     try {
@@ -1159,7 +1165,7 @@ async function main(): Promise<number> {
       outcomes.push({ label: BACKEND_LABELS[backend.name], backend: backend.name, clean: false });
     }
   }
-  if (all.length === 1) {
+  if (!postgresConfigured) {
     write(`${"PostgreSQL + Redis".padEnd(28)}skipped: set TEST_POSTGRES_URL and TEST_REDIS_URL`);
   }
 
