@@ -1112,7 +1112,7 @@ async function runOn(support: Support, backend: Backend): Promise<Outcome> {
       if (response.ok && primaries?.store) {
         write(
           `${indent}index on disk (OpenSearch, the alias's index): ${megabytes(primaries.store.size_in_bytes)}, ` +
-            `${primaries.docs?.count ?? "?"} Lucene documents (nested fields count apart)`,
+            `${primaries.docs?.count ?? "?"} documents`,
         );
       }
       return outcome;
