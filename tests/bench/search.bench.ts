@@ -78,7 +78,9 @@ import { runBenchmark } from "./bench-process";
  * neighbours; CPU per request does not); freshness p50/max. Runs on PGlite
  * (embedded) always and on PostgreSQL + Redis when TEST_POSTGRES_URL and
  * TEST_REDIS_URL are set; the PostgreSQL run is skipped with the reason
- * printed otherwise.
+ * printed otherwise. When OPENSEARCH_URL is set too (`pnpm servers start
+ * opensearch`), PostgreSQL runs twice: with its own engine, then with the
+ * index on OpenSearch, so both engines' figures print side by side.
  *
  * Targets, on the embedded engine (the issue's): at the subgraph, search p95
  * ≤ 50 ms and suggest p95 ≤ 20 ms; freshness (published, edited, archived)
@@ -88,6 +90,7 @@ import { runBenchmark } from "./bench-process";
  *
  * Run: `pnpm bench search`, or node -r @swc-node/register
  * tests/bench/search.bench.ts. BENCH_COURSES (10000), BENCH_CONNECTIONS (10),
+ * BENCH_BACKENDS (all; e.g. `postgres` for the PostgreSQL runs only),
  * BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_SUBGRAPH_REQUESTS
  * (500), BENCH_SUBGRAPH_CONCURRENCY (4) and BENCH_FRESHNESS_ROUNDS (10)
  * override the defaults.
@@ -1098,6 +1101,22 @@ async function runOn(support: Support, backend: Backend): Promise<Outcome> {
     }
 
     // ---- the index on disk ----
+    const opensearchUrl = process.env.OPENSEARCH_URL;
+    const alias = campus.storageEnv.OPENSEARCH_INDEX_PREFIX;
+    if (opensearchUrl && alias) {
+      const response = await fetch(`${opensearchUrl}/${alias}/_stats/docs,store`);
+      const stats = (await response.json()) as {
+        _all?: { primaries?: { docs?: { count: number }; store?: { size_in_bytes: number } } };
+      };
+      const primaries = stats._all?.primaries;
+      if (response.ok && primaries?.store) {
+        write(
+          `${indent}index on disk (OpenSearch, the alias's index): ${megabytes(primaries.store.size_in_bytes)}, ` +
+            `${primaries.docs?.count ?? "?"} documents`,
+        );
+      }
+      return outcome;
+    }
     const [size] = await campus.databases.search.query<{ documents: string; terms: string; vocabulary: number }>(
       `SELECT pg_total_relation_size('search.course_index_document')::bigint AS documents,
               pg_total_relation_size('search.course_index_term')::bigint AS terms,
@@ -1128,6 +1147,13 @@ async function main(): Promise<number> {
       `${FRESHNESS_ROUNDS} freshness rounds (BENCH_FRESHNESS_ROUNDS)`,
   );
   const all = support.backends();
+  const postgresConfigured = all.length > 1;
+  // With OpenSearch configured, PostgreSQL runs first with its own engine: both engines on the same database, in one run
+  if (process.env.OPENSEARCH_URL && all.length > 1) all.splice(1, 0, support.backends({ opensearch: false })[1]!);
+  // BENCH_BACKENDS=postgres: only the backends whose name contains one of the words (a shorter run)
+  const only = process.env.BENCH_BACKENDS?.split(",").filter(Boolean);
+  if (only?.length)
+    all.splice(0, all.length, ...all.filter((backend) => only.some((word) => backend.name.includes(word))));
   const outcomes: Outcome[] = [];
   for (const backend of all) {
     try {
@@ -1139,7 +1165,7 @@ async function main(): Promise<number> {
       outcomes.push({ label: BACKEND_LABELS[backend.name], backend: backend.name, clean: false });
     }
   }
-  if (all.length === 1) {
+  if (!postgresConfigured) {
     write(`${"PostgreSQL + Redis".padEnd(28)}skipped: set TEST_POSTGRES_URL and TEST_REDIS_URL`);
   }
 

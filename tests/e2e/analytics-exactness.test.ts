@@ -94,7 +94,9 @@ const money = (amounts: Map<string, number>): Money[] =>
 const add = <K>(map: Map<K, number>, key: K, amount: number) => map.set(key, (map.get(key) ?? 0) + amount);
 const close = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) < 1e-9);
 
-describe.each(backends().map((backend) => [backend.name, backend] as const))(
+// The events stay on the embedded event log even when KAFKA_BROKERS is set: the rebuild test reads that log
+// table, and the 1,300-action workload is the suite's longest (the other e2e files cover Kafka).
+describe.each(backends({ kafka: false }).map((backend) => [backend.name, backend] as const))(
   "analytics equals the sources' truth (%s)",
   (name, backend) => {
     let campus: TestCampus;

@@ -3,7 +3,7 @@ import { post, type Backend, type GraphQLResult } from "@campus/testkit";
 
 export interface TestCampus extends Campus {
   backend: Backend["name"];
-  /** The storage settings of this boot (database URLs, REDIS_URL…), for a CLI a test runs beside it. */
+  /** What the backend set for this boot (database URLs, and EVENTS_TOPIC_PREFIX, OPENSEARCH_INDEX_PREFIX on those servers). */
   storageEnv: Record<string, string>;
   /** POSTs to the router like a client app; never throws on GraphQL errors. */
   gql<T = any>(

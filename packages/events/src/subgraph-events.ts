@@ -66,7 +66,8 @@ export class SubgraphEvents<TX = unknown> {
   }
 
   async stop(): Promise<void> {
-    for (const consumer of this.consumers) await consumer.stop();
+    // together: a Kafka consumer's stop waits out its fetch in flight (up to maxWaitTimeMs) and leaves its group
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     await this.relay.stop();
   }
 

@@ -97,11 +97,18 @@ function postgresAndRedis(postgresUrl: string, redisUrl: string, brokers?: strin
   };
 }
 
-export function backends(): Backend[] {
+/**
+ * The backends to run on. `kafka: false` / `opensearch: false` leave that
+ * server out even when it is configured (a bench comparing the embedded
+ * transport or engine with the real one on the same database).
+ */
+export function backends(options: { kafka?: boolean; opensearch?: boolean } = {}): Backend[] {
   const postgresUrl = process.env.TEST_POSTGRES_URL;
   const redisUrl = process.env.TEST_REDIS_URL;
   if (postgresUrl && redisUrl) {
-    return [embedded, postgresAndRedis(postgresUrl, redisUrl, kafkaBrokers(), process.env.OPENSEARCH_URL || undefined)];
+    const brokers = options.kafka === false ? undefined : kafkaBrokers();
+    const opensearchUrl = options.opensearch === false ? undefined : process.env.OPENSEARCH_URL || undefined;
+    return [embedded, postgresAndRedis(postgresUrl, redisUrl, brokers, opensearchUrl)];
   }
   if (process.env.CI === "true") {
     throw new Error(

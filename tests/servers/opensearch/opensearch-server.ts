@@ -18,8 +18,11 @@ const HOST = "127.0.0.1";
 const HTTP_PORT = 9200;
 const URL = `http://${HOST}:${HTTP_PORT}`;
 const CLUSTER_NAME = "campus-test";
-/** Fixed heap (Xms = Xmx, as the distribution wants). 512m leaves headroom; 256m also passes the smoke test. */
-const HEAP = process.env.OPENSEARCH_HEAP ?? "512m";
+/**
+ * Fixed heap (Xms = Xmx, as the distribution wants). 1g: in CI every e2e boot on the PostgreSQL backend
+ * creates indexes of its own, two jest workers at a time; 256m still passes the smoke test.
+ */
+const HEAP = process.env.OPENSEARCH_HEAP ?? "1g";
 const READY_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 30_000;
 
