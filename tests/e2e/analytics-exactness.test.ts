@@ -96,7 +96,7 @@ const close = (a: number | null, b: number | null) => (a === null || b === null 
 
 // The events stay on the embedded event log even when KAFKA_BROKERS is set: the rebuild test reads that log
 // table, and the 1,300-action workload is the suite's longest (the other e2e files cover Kafka).
-describe.each(backends({ kafka: false }).map((backend) => [backend.name, backend] as const))(
+describe.each(backends().map((backend) => [backend.name, backend] as const))(
   "analytics equals the sources' truth (%s)",
   (name, backend) => {
     let campus: TestCampus;

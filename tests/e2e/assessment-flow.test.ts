@@ -34,7 +34,7 @@ const QUESTIONS = [
   { prompt: "Is 7 prime?", choices: ["yes", "no"], correct: [0], points: 6 },
 ];
 
-describe.each(backends().map((backend) => [backend.name, backend] as const))(
+describe.each(backends({ kafka: true }).map((backend) => [backend.name, backend] as const))(
   "assessment through the router (%s)",
   (_name, backend) => {
     let campus: TestCampus;

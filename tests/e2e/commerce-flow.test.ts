@@ -34,7 +34,7 @@ const ENROLL = operation("mvp", "Enroll");
 let keys = 0;
 const newKey = () => `checkout-key-${Date.now()}-${(keys += 1)}`;
 
-describe.each(backends().map((backend) => [backend.name, backend] as const))(
+describe.each(backends({ kafka: true }).map((backend) => [backend.name, backend] as const))(
   "buying a course through the router (%s)",
   (_name, backend) => {
     let campus: TestCampus;

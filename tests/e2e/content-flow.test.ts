@@ -31,7 +31,7 @@ const ENROLLMENT = `query($id: ID!) { enrollment(id: $id) { status progress comp
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n");
 const MARKDOWN = "# Week one\n\n- read this\n- then the slides\n";
 
-describe.each(backends().map((backend) => [backend.name, backend] as const))(
+describe.each(backends({ kafka: true }).map((backend) => [backend.name, backend] as const))(
   "course content through the router (%s)",
   (_name, backend) => {
     let campus: TestCampus;

@@ -6,7 +6,7 @@ import { backends, registerInstructor, registerUser, startTestCampus, type TestC
  * them, and enrollment's consumer keeps its course projection and its
  * learners' progress in step with catalog.
  */
-describe.each(backends())("events through the supergraph ($name)", (backend) => {
+describe.each(backends({ kafka: true }))("events through the supergraph ($name)", (backend) => {
   let campus: TestCampus;
   beforeAll(async () => {
     campus = await startTestCampus(backend, { EVENTS_POLL_MS: "50" });

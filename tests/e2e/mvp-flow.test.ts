@@ -10,7 +10,7 @@ const ENROLL = operation("mvp", "Enroll");
 const UPDATE_PROGRESS = operation("mvp", "UpdateProgress");
 const ME = operation("mvp", "Me");
 
-describe.each(backends())("MVP flow through the router (%s)", (backend) => {
+describe.each(backends({ kafka: true }))("MVP flow through the router (%s)", (backend) => {
   let campus: TestCampus;
   beforeAll(async () => {
     campus = await startTestCampus(backend);

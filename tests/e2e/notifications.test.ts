@@ -50,7 +50,7 @@ const APP_URL = "https://app.campus.example";
 const DIGEST_WINDOW_MS = 3000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(backends().map((backend) => [backend.name, backend] as const))(
+describe.each(backends({ kafka: true }).map((backend) => [backend.name, backend] as const))(
   "notifications through the router (%s)",
   (_name, backend) => {
     let campus: TestCampus;

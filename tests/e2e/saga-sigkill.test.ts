@@ -29,7 +29,7 @@ const PUBLISH = operation("mvp", "PublishCourse");
 const BUYERS = 30;
 const CAPACITY = 40;
 
-const backend = backends().find((candidate) => candidate.name !== "embedded");
+const backend = backends({ kafka: true }).find((candidate) => candidate.name !== "embedded");
 if (!backend) print("[saga SIGKILL test] TEST_POSTGRES_URL/TEST_REDIS_URL not set; skipped (the CI run sets them)");
 
 (backend ? describe : describe.skip)("the purchase saga under SIGKILL (PostgreSQL + Redis)", () => {

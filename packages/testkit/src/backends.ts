@@ -9,9 +9,11 @@ import { deleteKafkaPrefix, kafkaBrokers, kafkaTestPrefix } from "./kafka";
  * store, the embedded event log); also on real PostgreSQL + Redis when
  * TEST_POSTGRES_URL and TEST_REDIS_URL are set. In CI both must be set: a
  * missing service there is a failure, not a skip. When KAFKA_BROKERS is set
- * too (`pnpm servers start kafka`), that second backend carries its events
- * over Kafka instead of the event log table, under a topic and group prefix
- * of its own per boot (EVENTS_TOPIC_PREFIX), deleted again on release; with
+ * too (`pnpm servers start kafka`) and the file asks for it (`kafka: true`:
+ * the files that drive events through every consumer group), that second
+ * backend carries its events over Kafka instead of the event log table, under
+ * a topic and group prefix of its own per boot (EVENTS_TOPIC_PREFIX), deleted
+ * again on release; with
  * OPENSEARCH_URL (`pnpm servers start opensearch`), search's index is on
  * OpenSearch, under an alias of its own per boot, deleted on release.
  */
@@ -98,15 +100,17 @@ function postgresAndRedis(postgresUrl: string, redisUrl: string, brokers?: strin
 }
 
 /**
- * The backends to run on. `kafka: false` / `opensearch: false` leave that
- * server out even when it is configured (a bench comparing the embedded
- * transport or engine with the real one on the same database).
+ * The backends to run on. `kafka: true` carries the second one's events over
+ * Kafka when KAFKA_BROKERS is set (a Kafka round trip per event makes every
+ * settle slower, so only the files about events ask); `opensearch: false`
+ * leaves OpenSearch out even when it is configured (a bench comparing the
+ * embedded engine with the real one on the same database).
  */
 export function backends(options: { kafka?: boolean; opensearch?: boolean } = {}): Backend[] {
   const postgresUrl = process.env.TEST_POSTGRES_URL;
   const redisUrl = process.env.TEST_REDIS_URL;
   if (postgresUrl && redisUrl) {
-    const brokers = options.kafka === false ? undefined : kafkaBrokers();
+    const brokers = options.kafka ? kafkaBrokers() : undefined;
     const opensearchUrl = options.opensearch === false ? undefined : process.env.OPENSEARCH_URL || undefined;
     return [embedded, postgresAndRedis(postgresUrl, redisUrl, brokers, opensearchUrl)];
   }
