@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Viewer } from "@campus/auth";
 import type { CatalogClient, CatalogCourse } from "@campus/catalog-client";
 import { badInput, conflict, unauthenticated } from "@campus/errors";
@@ -12,6 +12,7 @@ import type { OrderRepository } from "../data/order.repository";
 import { OrderWrites } from "../data/order.writes";
 import { orderFacts } from "../events/order.publisher";
 import type { PaymentService } from "./payment.service";
+import { requestHash } from "./idempotency";
 
 /** Stripe's rule: a key names one request for 24 hours. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
@@ -59,11 +60,11 @@ export class CheckoutService {
     validate(input);
     const cart = await this.carts.forCheckout(userId);
     // The key stands for the cart as stored: a retry after success sends the very same request.
-    const requestHash = hashRequest(
+    const hash = requestHash(
       [...new Set((cart?.items ?? []).map((item) => item.courseId))].sort(),
       input.paymentMethod,
     );
-    const replay = await this.replay(userId, input.idempotencyKey, requestHash);
+    const replay = await this.replay(userId, input.idempotencyKey, hash);
     if (replay) return replay;
 
     let courses: CatalogCourse[];
@@ -72,7 +73,7 @@ export class CheckoutService {
     } catch (error) {
       // A duplicate that arrives just after the first request committed sees the course as being paid
       // for: the key decides first, so it gets that order, as if it had come a moment later.
-      const winner = await this.replay(userId, input.idempotencyKey, requestHash);
+      const winner = await this.replay(userId, input.idempotencyKey, hash);
       if (winner) return winner;
       throw error;
     }
@@ -87,7 +88,7 @@ export class CheckoutService {
         const claimed = await writes.claimIdempotencyKey(
           userId,
           input.idempotencyKey,
-          requestHash,
+          hash,
           orderId,
           new Date(now.getTime() + IDEMPOTENCY_KEY_TTL_MS),
         );
@@ -117,7 +118,7 @@ export class CheckoutService {
       });
     } catch (error) {
       if (!(error instanceof KeyTaken)) throw error;
-      const winner = await this.replay(userId, input.idempotencyKey, requestHash);
+      const winner = await this.replay(userId, input.idempotencyKey, hash);
       if (!winner) throw new Error("idempotency key taken but no order behind it");
       return winner;
     }
@@ -127,10 +128,10 @@ export class CheckoutService {
   }
 
   /** The order an earlier request with this key placed; CONFLICT when that request asked for something else. */
-  private async replay(userId: string, key: string, requestHash: string): Promise<CheckoutResult | null> {
+  private async replay(userId: string, key: string, hash: string): Promise<CheckoutResult | null> {
     const claimed = await this.orders.idempotencyKey(userId, key);
     if (!claimed || claimed.expiresAt.getTime() < Date.now()) return null;
-    if (claimed.requestHash !== requestHash) {
+    if (claimed.requestHash !== hash) {
       throw conflict("This idempotency key was used for another cart", { reason: "IDEMPOTENCY_KEY_REUSED" });
     }
     return this.current(claimed.orderId);
@@ -183,10 +184,4 @@ function validate(input: CheckoutInput) {
   if (!/^[\x21-\x7e]+$/.test(input.paymentMethod) || input.paymentMethod.length > 255) {
     throw badInput("`paymentMethod` must be a payment provider token, e.g. pm_card_visa", { field: "paymentMethod" });
   }
-}
-
-function hashRequest(courseIds: string[], paymentMethod: string): string {
-  return createHash("sha256")
-    .update(JSON.stringify([courseIds, paymentMethod]))
-    .digest("hex");
 }

@@ -13,6 +13,7 @@ import { periodLine } from "./billing.service";
 import { IDEMPOTENCY_KEY_TTL_MS } from "./checkout.service";
 import { periodEnd } from "./invoice.rules";
 import { LIVE_STATES } from "./subscription.machine";
+import { requestHash } from "./idempotency";
 
 const DAY_MS = 86_400_000;
 
@@ -50,10 +51,8 @@ export class SubscriptionService {
     const userId = viewer.userId;
     if (!userId) throw unauthenticated();
     validate(input);
-    const requestHash = createHash("sha256")
-      .update(JSON.stringify([input.planId, input.paymentMethod]))
-      .digest("hex");
-    const replay = await this.replay(userId, input.idempotencyKey, requestHash);
+    const hash = requestHash(input.planId, input.paymentMethod);
+    const replay = await this.replay(userId, input.idempotencyKey, hash);
     if (replay) return replay;
 
     const plan = await this.billing.planFresh(input.planId);
@@ -67,7 +66,7 @@ export class SubscriptionService {
       const keyHash = createHash("sha256").update(input.idempotencyKey).digest("hex").slice(0, 32);
       customer = await this.provider.saveCustomer({
         paymentMethod: input.paymentMethod,
-        idempotencyKey: `campus-customer-${userId}-${keyHash}-${requestHash.slice(0, 16)}`,
+        idempotencyKey: `campus-customer-${userId}-${keyHash}-${hash.slice(0, 16)}`,
         metadata: { userId },
       });
     } catch (error) {
@@ -91,7 +90,7 @@ export class SubscriptionService {
       await this.work.run(async (tx, emit) => {
         const writes = new BillingWrites(tx);
         const expiresAt = new Date(now.getTime() + IDEMPOTENCY_KEY_TTL_MS);
-        if (!(await writes.claimSubscriptionKey(userId, input.idempotencyKey, requestHash, id, expiresAt))) {
+        if (!(await writes.claimSubscriptionKey(userId, input.idempotencyKey, hash, id, expiresAt))) {
           throw new KeyTaken();
         }
         // the customer's saved payment method, not the token it was made from: renewals charge it
@@ -161,7 +160,7 @@ export class SubscriptionService {
       });
     } catch (error) {
       if (error instanceof KeyTaken) {
-        const winner = await this.replay(userId, input.idempotencyKey, requestHash);
+        const winner = await this.replay(userId, input.idempotencyKey, hash);
         if (!winner) throw new Error("idempotency key taken but no subscription behind it");
         return winner;
       }
@@ -194,10 +193,10 @@ export class SubscriptionService {
   }
 
   /** What an earlier request with this key became; CONFLICT when it asked for something else. */
-  private async replay(userId: string, key: string, requestHash: string): Promise<SubscriptionRow | null> {
+  private async replay(userId: string, key: string, hash: string): Promise<SubscriptionRow | null> {
     const claimed = await this.billing.subscriptionRequest(userId, key);
     if (!claimed || claimed.expiresAt.getTime() < Date.now()) return null;
-    if (claimed.requestHash !== requestHash) {
+    if (claimed.requestHash !== hash) {
       throw conflict("This idempotency key was used for another subscription request", {
         reason: "IDEMPOTENCY_KEY_REUSED",
       });
