@@ -64,6 +64,7 @@ describe("commands", () => {
       ["compose", "router", "src/compose/cli.ts", ["--help"]],
       ["schema:check", ".", "router/src/schema-check/cli.ts", ["--help"]],
       ["partners:manifests", ".", "subgraphs/identity/src/cli/partner-manifests.ts", ["--help"]],
+      ["safelist:manifest", "tests", "schema/first-party-manifest.ts", ["--help"]],
     ];
     const runs = await Promise.all(
       commands.map(([name, dir, file, args]) => run(dir, file, args, { DATA_DIR: dataDir(`help-${name}`) })),

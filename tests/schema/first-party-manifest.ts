@@ -6,6 +6,7 @@ import {
   generatePersistedQueryManifest,
 } from "@apollo/generate-persisted-query-manifest";
 import { Kind, parse } from "graphql";
+import { commandLine } from "@campus/config";
 
 const ROOT = path.resolve(__dirname, "../..");
 /** Where the router's SAFELIST_ONLY mode reads it (router/src/router.ts). */
@@ -48,6 +49,14 @@ export async function firstPartyManifest(): Promise<string> {
 
 /** `pnpm safelist:manifest` */
 if (require.main === module) {
+  commandLine({
+    usage: "pnpm safelist:manifest",
+    description:
+      "Writes schema/persisted-query-manifest.json, the first-party safelist SAFELIST_ONLY enforces, from every\n" +
+      "operation of schema/operations/ (Apollo's manifest format, as its tool writes it).",
+    options: {},
+    help: {},
+  });
   void firstPartyManifest().then((text) => {
     const before = (() => {
       try {
