@@ -5,6 +5,7 @@ export * from "./connection";
 export * from "./define";
 export * from "./federated-schema";
 export * from "./loaders";
+export * from "./money.types";
 export * from "./server";
 export * from "./ids";
 export * from "./process";

@@ -1,3 +1,4 @@
+import { Money } from "@campus/subgraph";
 import { GraphQLDateTimeISO } from "graphql-scalars";
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import type { DayRange } from "../data/report.repository";
@@ -11,17 +12,6 @@ registerEnumType(ReportInterval, {
   name: "ReportInterval",
   description: "Periods in UTC: days, ISO weeks (from Monday), calendar months.",
 });
-
-// catalog's and commerce's Money, repeated as the same shape: composition shares it
-@ObjectType({ description: "An amount of money. Shared by catalog and commerce." })
-@Directive("@shareable")
-export class Money {
-  @Field(() => Int, { description: "Minor units (cents); 0 means free." })
-  amount!: number;
-
-  @Field(() => String, { description: "ISO 4217 code, e.g. EUR." })
-  currency!: string;
-}
 
 /** Catalog owns Course; analytics hands out references. */
 @ObjectType("Course")

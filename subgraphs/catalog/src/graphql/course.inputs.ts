@@ -1,14 +1,6 @@
+import { MoneyInput } from "@campus/subgraph";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { CourseLevel, CourseStatus } from "../data/catalog.prisma";
-
-@InputType()
-export class MoneyInput {
-  @Field(() => Int, { description: "Minor units (cents)." })
-  amount!: number;
-
-  @Field(() => String, { description: "ISO 4217 code, e.g. EUR." })
-  currency!: string;
-}
 
 @InputType()
 export class CreateCourseInput {

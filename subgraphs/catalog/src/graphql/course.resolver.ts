@@ -3,7 +3,8 @@ import type { SubgraphContext } from "@campus/subgraph";
 import type { CategoryRow, CourseRecord, ModuleRow } from "../data/catalog.prisma";
 import type { CourseService } from "../service/course.service";
 import { AddModuleInput, CourseFilter, CreateCourseInput, UpdateCourseInput } from "./course.inputs";
-import { Category, Course, CourseConnection, Module, Money, UserReference } from "./course.types";
+import { Money } from "@campus/subgraph";
+import { Category, Course, CourseConnection, Module, UserReference } from "./course.types";
 
 // Rows carry the columns the object types declare; the rest is added by field resolvers.
 const asCourse = (row: CourseRecord) => row as unknown as Course;

@@ -6,16 +6,6 @@ import { CourseLevel, CourseStatus } from "../data/catalog.prisma";
 registerEnumType(CourseLevel, { name: "CourseLevel" });
 registerEnumType(CourseStatus, { name: "CourseStatus" });
 
-@ObjectType({ description: "An amount of money. Shared by catalog and commerce." })
-@Directive("@shareable")
-export class Money {
-  @Field(() => Int, { description: "Minor units (cents); 0 means free." })
-  amount!: number;
-
-  @Field(() => String, { description: "ISO 4217 code, e.g. EUR." })
-  currency!: string;
-}
-
 @ObjectType("User", { description: "A Campus account, owned by the identity subgraph." })
 @Directive('@key(fields: "id", resolvable: false)')
 export class UserReference {

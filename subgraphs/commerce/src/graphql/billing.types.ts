@@ -1,8 +1,8 @@
+import { Money, MoneyInput } from "@campus/subgraph";
 import { GraphQLDateTimeISO } from "graphql-scalars";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { connectionTypes } from "@campus/subgraph";
 import { InvoiceStatus, PlanInterval } from "../data/commerce.prisma";
-import { Money } from "./commerce.types";
 
 registerEnumType(PlanInterval, { name: "PlanInterval" });
 registerEnumType(InvoiceStatus, { name: "InvoiceStatus" });
@@ -106,15 +106,6 @@ export class Invoice {
   subtotalAmount!: number;
   taxAmount!: number;
   totalAmount!: number;
-}
-
-@InputType()
-export class MoneyInput {
-  @Field(() => Int, { description: "Minor units (cents)." })
-  amount!: number;
-
-  @Field(() => String, { description: "ISO 4217 code, e.g. EUR." })
-  currency!: string;
 }
 
 @InputType()

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { CatalogClient } from "@campus/catalog-client";
-import type { SubgraphContext } from "@campus/subgraph";
+import { Money, type SubgraphContext } from "@campus/subgraph";
 import type { CartService, CartView } from "../cart/cart.service";
 import type { OrderRow, PaymentRow, RefundRow } from "../data/commerce.prisma";
 import type { CheckoutService } from "../service/checkout.service";
@@ -12,7 +12,6 @@ import {
   CheckoutInput,
   CheckoutResult,
   CourseEntity,
-  Money,
   Order,
   OrderConnection,
   OrderFilterInput,

@@ -1,21 +1,11 @@
 import { GraphQLDateTimeISO } from "graphql-scalars";
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { connectionTypes } from "@campus/subgraph";
 import { OrderStatus, PaymentStatus, RefundStatus } from "../data/commerce.prisma";
 
 registerEnumType(OrderStatus, { name: "OrderStatus" });
 registerEnumType(PaymentStatus, { name: "PaymentStatus" });
 registerEnumType(RefundStatus, { name: "RefundStatus" });
-
-@ObjectType({ description: "An amount of money. Shared by catalog and commerce." })
-@Directive("@shareable")
-export class Money {
-  @Field(() => Int, { description: "Minor units (cents); 0 means free." })
-  amount!: number;
-
-  @Field(() => String, { description: "ISO 4217 code, e.g. EUR." })
-  currency!: string;
-}
 
 /** Catalog owns Course; commerce adds what the viewer bought. */
 @ObjectType("Course")
